@@ -1,0 +1,70 @@
+"""ekinerja: performance contracts and E-Kinerja for Pemprov NTB."""
+from __future__ import annotations
+
+from flask import Flask
+
+from ekinerja.config import PROJECT_ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"), instance_relative_config=False)
+    app.config.update(load_config(config))
+    app.instance_path = app.config["INSTANCE_PATH"]
+
+    from ekinerja import logging_setup, web
+    logging_setup.init_app(app)
+    register_extensions(app)
+    register_blueprints(app)
+    web.init_app(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from ekinerja import models  # noqa: F401  (every model known to the metadata and migrations)
+    from ekinerja.audit import trail
+    from ekinerja.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from ekinerja.auth.models import User
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    trail.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from ekinerja.admin.views import bp as admin_bp
+    from ekinerja.api.views import bp as api_bp
+    from ekinerja.audit.views import bp as audit_bp
+    from ekinerja.auth.views import bp as auth_bp
+    from ekinerja.extensions import csrf
+    from ekinerja.main.views import bp as main_bp
+    from ekinerja.org.views import bp as org_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(org_bp, url_prefix="/organisasi")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_commands(app: Flask) -> None:
+    from ekinerja.cli import demo_cli, org_cli, users_cli
+
+    app.cli.add_command(org_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

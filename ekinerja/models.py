@@ -1,0 +1,4 @@
+"""Imports every model module so that the metadata (and Alembic) sees the whole schema."""
+from ekinerja.audit.models import AuditEntry  # noqa: F401
+from ekinerja.auth.models import ApiToken, LoginAttempt, User, UserRole  # noqa: F401
+from ekinerja.org.models import Employee, Opd, Position, PositionHolding, Province, Unit  # noqa: F401
