@@ -42,8 +42,8 @@ def _text(value) -> str | None:
 
 
 def _pk(obj) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(v) for v in identity) if identity else "?"
+    state = inspect(obj)
+    return ",".join(str(v) for v in state.mapper.primary_key_from_instance(obj))
 
 
 def _rows_for(obj, action: str, base: dict) -> list[dict]:

@@ -98,7 +98,8 @@ class Opd(TimestampMixin, Audited, db.Model):
 class Unit(TimestampMixin, Audited, db.Model):
     __tablename__ = "unit"
     __table_args__ = (
-        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        # No CHECK on parent_id <> id: MariaDB refuses checks on AUTO_INCREMENT columns; the
+        # service refuses cycles (a unit under itself or its own sub-units).
         Index("ix_unit_opd_parent", "opd_id", "parent_id"),
     )
 
