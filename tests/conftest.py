@@ -24,7 +24,8 @@ def _prepare_database(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "mysql":
         return
-    server = sa.create_engine(parsed.set(database=None))
+    server = sa.create_engine(sa.URL.create(parsed.drivername, parsed.username, parsed.password,
+                                            parsed.host, parsed.port, query=parsed.query))
     with server.begin() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{parsed.database}`"))
         conn.execute(sa.text(f"CREATE DATABASE `{parsed.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
