@@ -1,6 +1,8 @@
 """ekinerja: performance contracts and E-Kinerja for Pemprov NTB."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from ekinerja.config import PROJECT_ROOT, load_config
@@ -11,6 +13,8 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(PROJECT_ROOT / "static"), instance_relative_config=False)
     app.config.update(load_config(config))
     app.instance_path = app.config["INSTANCE_PATH"]
+    # The default SQLite file lives there (as in Flask's tutorial); harmless when unused.
+    os.makedirs(app.instance_path, exist_ok=True)
 
     from ekinerja import logging_setup, web
     logging_setup.init_app(app)
