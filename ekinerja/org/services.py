@@ -78,6 +78,13 @@ def superior_position(position: Position) -> Position | None:
     return None
 
 
+def approver_of(position: Position) -> Employee | None:
+    """Who approves the work of the position's holder: the holder of the superior post (None when
+    that post is vacant, or for an OPD head, whose superior is the governor)."""
+    superior = superior_position(position)
+    return superior.holder if superior is not None else None
+
+
 def holder_on(position: Position, day: date) -> Employee | None:
     """Who held the position on that day (contracts are signed by the holder of the day)."""
     return db.session.scalar(
