@@ -1,4 +1,6 @@
 """Small helpers shared by the forms of every package."""
+from flask_wtf import FlaskForm
+
 from ekinerja.errors import ValidationFailed
 
 
@@ -21,3 +23,42 @@ def choice_int(value):
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+# WTForms ships no Indonesian catalogue; these are its built-in messages that our forms can show.
+_WTFORMS_ID = {
+    "This field is required.": "Kolom ini wajib diisi.",
+    "Not a valid choice.": "Pilihan tidak valid.",
+    "Invalid Choice: could not coerce.": "Pilihan tidak valid.",
+    "Not a valid date value.": "Tanggal tidak valid (gunakan format tahun-bulan-tanggal).",
+    "Not a valid datetime value.": "Tanggal dan waktu tidak valid.",
+    "Not a valid integer value.": "Harus berupa bilangan bulat.",
+    "Not a valid decimal value.": "Harus berupa angka.",
+    "Not a valid float value.": "Harus berupa angka.",
+    "Invalid input.": "Isian tidak valid.",
+    "Field must be equal to %(other_name)s.": "Isian harus sama dengan %(other_name)s.",
+    "Field must be between %(min)d and %(max)d characters long.": "Panjang isian harus %(min)d sampai %(max)d karakter.",
+    "Field must be at least %(min)d character long.": "Isian minimal %(min)d karakter.",
+    "Field cannot be longer than %(max)d character.": "Isian maksimal %(max)d karakter.",
+    "Field must be exactly %(max)d character long.": "Isian harus tepat %(max)d karakter.",
+    "Invalid CSRF Token.": "Formulir tidak sah. Muat ulang halaman lalu kirim kembali.",
+    "CSRF token missing.": "Formulir tidak sah. Muat ulang halaman lalu kirim kembali.",
+    "CSRF failed.": "Formulir tidak sah. Muat ulang halaman lalu kirim kembali.",
+    "CSRF token expired.": "Formulir kedaluwarsa. Muat ulang halaman lalu kirim kembali.",
+}
+
+
+class IndonesianTranslations:
+    def gettext(self, text: str) -> str:
+        return _WTFORMS_ID.get(text, text)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _WTFORMS_ID.get(singular, singular if n == 1 else plural)
+
+
+class BaseForm(FlaskForm):
+    """Every form of the project: Flask-WTF (CSRF) with WTForms' own messages in Indonesian."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return IndonesianTranslations()

@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from ekinerja.forms_util import BaseForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -8,13 +8,13 @@ from ekinerja.forms_util import choice_int
 ROLE_CHOICES = [(r.value, label) for r, label in ROLE_LABELS.items()]
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField("Peran", choices=ROLE_CHOICES)
     opd = SelectField("Perangkat daerah (untuk Operator OPD)", coerce=choice_int)
     submit = SubmitField("Tambahkan peran")
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(BaseForm):
     username = StringField("Nama pengguna", validators=[DataRequired("Nama pengguna wajib diisi."), Length(max=64)])
     display_name = StringField("Nama tampilan", validators=[DataRequired("Nama tampilan wajib diisi."), Length(max=255)])
     password = PasswordField("Kata sandi awal", validators=[DataRequired("Kata sandi wajib diisi.")])
@@ -23,5 +23,5 @@ class NewUserForm(FlaskForm):
     submit = SubmitField("Buat pengguna")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """A bare POST with its CSRF token (reset password, (de)activate, revoke)."""

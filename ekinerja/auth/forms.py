@@ -1,16 +1,16 @@
-from flask_wtf import FlaskForm
+from ekinerja.forms_util import BaseForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     login = StringField("NIP atau nama pengguna", validators=[DataRequired("NIP atau nama pengguna wajib diisi."), Length(max=64)])
     password = PasswordField("Kata sandi", validators=[DataRequired("Kata sandi wajib diisi.")])
     next = HiddenField()
     submit = SubmitField("Masuk")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField("Kata sandi lama", validators=[DataRequired("Kata sandi lama wajib diisi.")])
     new_password = PasswordField("Kata sandi baru", validators=[DataRequired("Kata sandi baru wajib diisi.")])
     confirm = PasswordField("Ulangi kata sandi baru", validators=[

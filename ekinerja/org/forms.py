@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from ekinerja.forms_util import BaseForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -9,7 +9,7 @@ UNIT_KIND_CHOICES = [(k.value, label) for k, label in UNIT_KIND_LABELS.items() i
 POSITION_KIND_CHOICES = [(k.value, label) for k, label in POSITION_KIND_LABELS.items()]
 
 
-class UnitForm(FlaskForm):
+class UnitForm(BaseForm):
     code = StringField("Kode unit", validators=[DataRequired("Kode unit wajib diisi."), Length(max=32)])
     name = StringField("Nama unit", validators=[DataRequired("Nama unit wajib diisi."), Length(max=255)])
     kind = SelectField("Jenis unit", choices=UNIT_KIND_CHOICES)
@@ -17,14 +17,14 @@ class UnitForm(FlaskForm):
     submit = SubmitField("Simpan")
 
 
-class PositionForm(FlaskForm):
+class PositionForm(BaseForm):
     name = StringField("Nama jabatan", validators=[DataRequired("Nama jabatan wajib diisi."), Length(max=255)])
     kind = SelectField("Jenis jabatan", choices=POSITION_KIND_CHOICES)
     is_unit_head = BooleanField("Kepala unit ini")
     submit = SubmitField("Simpan")
 
 
-class EmployeeForm(FlaskForm):
+class EmployeeForm(BaseForm):
     nip = StringField("NIP", validators=[DataRequired("NIP wajib diisi."), Length(max=21)])
     name = StringField("Nama lengkap (dengan gelar)", validators=[DataRequired("Nama wajib diisi."), Length(max=255)])
     rank = StringField("Pangkat/golongan", validators=[Optional(), Length(max=64)])
@@ -36,7 +36,7 @@ class NewEmployeeForm(EmployeeForm):
     start_date = DateField("Mulai menjabat", validators=[DataRequired("Tanggal mulai wajib diisi.")])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     position = SelectField("Jabatan baru", coerce=choice_int)
     start_date = DateField("Mulai menjabat", validators=[DataRequired("Tanggal mulai wajib diisi.")])
     submit = SubmitField("Pindahkan")
