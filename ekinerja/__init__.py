@@ -38,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk terlebih dahulu."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = "basic"  # "strong" would log out phones that change network
 
     @login_manager.user_loader
     def load_user(user_id: str):

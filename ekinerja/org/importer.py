@@ -65,6 +65,9 @@ def import_opds(text: str) -> ImportResult:
     seen: dict[str, int] = {}
     file_opds = {r["sipd_code"] for _, r in rows if r["level"] == "opd"}
     db_opds = set(db.session.scalars(select(Opd.code)))
+    # A code already in use keeps its level: turning an OPD office into a UPT (or a unit into an
+    # OPD) would move the unit tree from one OPD to another.
+    db_kinds = dict(db.session.execute(select(Unit.code, Unit.kind)).all())
     for line, r in rows:
         code, level = r["sipd_code"], r["level"]
         if not SIPD_RE.match(code) or len(code) > 32:
@@ -73,6 +76,10 @@ def import_opds(text: str) -> ImportResult:
             errors.append({"line": line, "message": f"Kode SIPD {code} ganda (juga di baris {seen[code]})."})
         else:
             seen[code] = line
+            existing = db_kinds.get(code)
+            if level in ("opd", "upt") and existing is not None and existing != UnitKind(level):
+                errors.append({"line": line, "message": f"Kode {code} sudah dipakai oleh unit berjenis "
+                               f"{existing.label}; tidak dapat dimuat sebagai {level.upper()}."})
         if not r["name"]:
             errors.append({"line": line, "message": "Nama wajib diisi."})
         elif len(r["name"]) > 255:
@@ -158,8 +165,14 @@ def import_employees(text: str, start_date: date | None = None) -> ImportResult:
             seen_nip[nip] = line
         if not r["name"]:
             errors.append({"line": line, "message": "Nama pegawai wajib diisi."})
+        elif len(r["name"]) > 255:
+            errors.append({"line": line, "message": "Nama pegawai terlalu panjang (maks. 255 karakter)."})
         if not r["position"]:
             errors.append({"line": line, "message": "Nama jabatan wajib diisi."})
+        elif len(r["position"]) > 255:
+            errors.append({"line": line, "message": "Nama jabatan terlalu panjang (maks. 255 karakter)."})
+        if len(r.get("rank") or "") > 64:
+            errors.append({"line": line, "message": "Pangkat/golongan terlalu panjang (maks. 64 karakter)."})
         try:
             kind = PositionKind(r["position_kind"].lower())
         except ValueError:
