@@ -28,8 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from ekinerja import models  # noqa: F401  (every model known to the metadata and migrations)
     from ekinerja.audit import trail
+    from ekinerja.db import enable_sqlite_foreign_keys
     from ekinerja.extensions import csrf, db, login_manager, migrate
 
+    enable_sqlite_foreign_keys()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)

@@ -56,3 +56,21 @@ class Audited:
     __audit_masked__: tuple[str, ...] = ()
     # Columns not worth a trail row.
     __audit_ignored__: tuple[str, ...] = ("created_at", "updated_at")
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        # SQLite leaves foreign keys unchecked unless asked, per connection.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def enable_sqlite_foreign_keys() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)

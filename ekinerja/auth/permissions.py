@@ -32,6 +32,15 @@ POLICY: dict[str, dict[object, Scope]] = {
                  "unit_head": Scope.UNIT, "staff": Scope.OWN},
     "org.manage": {Role.ADMIN: Scope.ALL, Role.GOVERNOR_OFFICE: Scope.ALL, Role.OPD_OPERATOR: Scope.OPD},
     "audit.view": {Role.ADMIN: Scope.ALL, Role.AUDITOR: Scope.ALL},
+    # Scorecards: the province's belongs to the governor's office; an OPD's and its units' to the
+    # operator and the OPD head (head of the OPD's root unit, so unit scope covers the whole OPD);
+    # a unit head cascades to the units and staff below; staff see their own.
+    "bsc.view": {Role.ADMIN: Scope.ALL, Role.GOVERNOR_OFFICE: Scope.ALL, Role.GOVERNOR: Scope.ALL,
+                 Role.AUDITOR: Scope.ALL, Role.OPD_OPERATOR: Scope.OPD,
+                 "unit_head": Scope.UNIT, "staff": Scope.OWN},
+    "bsc.manage": {Role.ADMIN: Scope.ALL, Role.GOVERNOR_OFFICE: Scope.ALL, Role.OPD_OPERATOR: Scope.OPD,
+                   "unit_head": Scope.UNIT},
+    "exchange": {Role.ADMIN: Scope.ALL, Role.GOVERNOR_OFFICE: Scope.ALL},
     "users.manage": {Role.ADMIN: Scope.ALL},
 }
 
@@ -110,6 +119,31 @@ def can_employee(user, action: str, employee) -> bool:
         return last is not None and last.unit.opd_id in a.opd_ids
     return position.unit.opd_id in a.opd_ids or (
         bool(a.head_unit_ids) and _in_subtree(position.unit, a.head_unit_ids))
+
+
+def can_scorecard(user, action: str, scorecard) -> bool:
+    """May the user see (bsc.view) or change (bsc.manage) this scorecard? The province's needs
+    province-wide scope; nobody sets their own individual targets (their superior does)."""
+    from ekinerja.bsc.models import OwnerKind
+
+    a = access(user, action)
+    if a.scope == Scope.ALL:
+        return True
+    kind = scorecard.owner_kind
+    if kind == OwnerKind.PROVINCE:
+        return action == "bsc.view" and a.scope > Scope.NONE  # every official may read the IKU
+    if kind == OwnerKind.OPD:
+        if scorecard.opd_id in a.opd_ids:
+            return True
+        root = next((u for u in scorecard.opd.units if u.parent_id is None), None)
+        return root is not None and root.id in a.head_unit_ids
+    if kind == OwnerKind.UNIT:
+        return can_unit(user, action, scorecard.unit)
+    employee = scorecard.employee
+    if action != "bsc.view" and user is not None and employee.id == user.employee_id:
+        # Own targets come from the superior; only an OPD-wide or province-wide grant may set them.
+        return scorecard.opd_id in a.opd_ids
+    return can_employee(user, action, employee)
 
 
 def visible_opd_ids(user, action: str) -> set[int] | None:

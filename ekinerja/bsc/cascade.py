@@ -1,0 +1,194 @@
+"""Year-to-date figures, roll-ups and NKO for scorecards and cascade trees (domain.md §3.2–3.4).
+
+Everything is computed from a handful of queries whatever the number of indicators: one per level
+of the cascade to gather the indicators, one for their monthly targets, one for the realisations.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ekinerja.bsc import scoring
+from ekinerja.bsc.models import (CascadeKind, Indicator, MonthlyTarget, Objective, OwnerKind,
+                                 Perspective, Realisation, RealisationStatus, Rollup, Scorecard)
+from ekinerja.bsc.scoring import Colour, IndicatorFigures, Weighted
+from ekinerja.extensions import db
+
+CHUNK = 900  # ids per IN (...) list, well under SQLite's and MariaDB's limits
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+@dataclass
+class Node:
+    """An indicator with its figures at a month, and its direct children in the cascade."""
+
+    indicator: Indicator
+    figures: IndicatorFigures
+    values: dict[int, Decimal]
+    children: list["Node"] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.indicator.id
+
+
+def load_descendants(roots: list[Indicator]) -> dict[int, Indicator]:
+    """The roots and every indicator cascaded below them, one query per level."""
+    found = {i.id: i for i in roots}
+    frontier = list(found)
+    while frontier:
+        level: list[Indicator] = []
+        for chunk in _chunks(frontier):
+            level += db.session.scalars(
+                select(Indicator).where(Indicator.parent_id.in_(chunk))
+                .options(selectinload(Indicator.scorecard))).all()
+        frontier = [i.id for i in level if i.id not in found]
+        found.update({i.id: i for i in level})
+    return found
+
+
+def _monthly_targets(ids: list[int]) -> dict[int, list[Decimal] | None]:
+    by_indicator: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for chunk in _chunks(ids):
+        for t in db.session.execute(select(MonthlyTarget.indicator_id, MonthlyTarget.month, MonthlyTarget.value)
+                                    .where(MonthlyTarget.indicator_id.in_(chunk))):
+            by_indicator[t.indicator_id][t.month] = t.value
+    return {i: ([by_indicator[i].get(m) for m in range(1, 13)] if i in by_indicator else None) for i in ids}
+
+
+def counted_statuses(provisional: bool) -> tuple[RealisationStatus, ...]:
+    """Official figures count approved values only; the provisional view counts submitted ones too."""
+    if provisional:
+        return (RealisationStatus.APPROVED, RealisationStatus.SUBMITTED)
+    return (RealisationStatus.APPROVED,)
+
+
+def _values(ids: list[int], month: int, provisional: bool) -> dict[int, dict[int, Decimal]]:
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    statuses = counted_statuses(provisional)
+    for chunk in _chunks(ids):
+        rows = db.session.execute(
+            select(Realisation.indicator_id, Realisation.month, Realisation.value)
+            .where(Realisation.indicator_id.in_(chunk), Realisation.month <= month,
+                   Realisation.status.in_(statuses), Realisation.value.is_not(None)))
+        for r in rows:
+            out[r.indicator_id][r.month] = r.value
+    return out
+
+
+def compute(indicators: dict[int, Indicator], month: int, provisional: bool = False,
+            cap: Decimal = scoring.DEFAULT_CAP) -> dict[int, Node]:
+    """Figures for every given indicator; roll-ups use the direct children found among them
+    (pass load_descendants(...) so that every roll-up sees its children)."""
+    ids = list(indicators)
+    targets = _monthly_targets(ids)
+    own_values = _values(ids, month, provisional)
+    children: dict[int, list[int]] = defaultdict(list)
+    for ind in indicators.values():
+        if ind.parent_id in indicators:
+            children[ind.parent_id].append(ind.id)
+    nodes: dict[int, Node] = {}
+
+    def build(ind_id: int, path: frozenset) -> Node:
+        if ind_id in nodes:
+            return nodes[ind_id]
+        ind = indicators[ind_id]
+        kids = [build(c, path | {ind_id}) for c in sorted(children[ind_id]) if c not in path]
+        direct = [k for k in kids if k.indicator.cascade_kind == CascadeKind.DIRECT]
+        values = own_values.get(ind_id, {})
+        if ind.rollup in (Rollup.CHILDREN_SUM, Rollup.CHILDREN_AVERAGE):
+            values = _rolled_values(ind.rollup, direct, month)
+        figures = scoring.indicator_figures(ind.polarity, ind.aggregation, ind.target, month, values,
+                                            ind.target_high, targets.get(ind_id), cap)
+        if ind.rollup == Rollup.CHILDREN_SCORE:
+            w = scoring.weighted_mean((k.figures.score, k.indicator.weight) for k in direct)
+            figures = IndicatorFigures(month, figures.target, figures.target_high, None, w.value, w.value,
+                                       w.colour, [])
+        node = Node(ind, figures, values, kids)
+        nodes[ind_id] = node
+        return node
+
+    for ind_id in ids:
+        build(ind_id, frozenset())
+    return nodes
+
+
+def _rolled_values(rollup: Rollup, children: list[Node], month: int) -> dict[int, Decimal]:
+    """A month's value from the direct children that have a value that month (none: no value)."""
+    out = {}
+    for m in range(1, month + 1):
+        got = [k.values[m] for k in children if m in k.values]
+        if got:
+            total = sum(got, Decimal(0))
+            out[m] = total if rollup == Rollup.CHILDREN_SUM else total / len(got)
+    return out
+
+
+# ---------------------------------------------------------------- a whole scorecard
+
+@dataclass
+class ObjectiveFigures:
+    objective: Objective
+    nodes: list[Node]
+    score: Weighted
+
+
+@dataclass
+class PerspectiveFigures:
+    perspective: Perspective
+    weight: Decimal | None
+    objectives: list[ObjectiveFigures]
+    score: Weighted
+
+
+@dataclass
+class ScorecardFigures:
+    scorecard: Scorecard
+    month: int
+    provisional: bool
+    perspectives: list[PerspectiveFigures]
+    nko: Weighted
+    nodes: dict[int, Node]
+
+    @property
+    def nko_colour(self) -> Colour:
+        return self.nko.colour
+
+
+def scorecard_figures(scorecard: Scorecard, month: int, provisional: bool = False) -> ScorecardFigures:
+    own = db.session.scalars(select(Indicator).where(Indicator.scorecard_id == scorecard.id)
+                             .options(selectinload(Indicator.scorecard))).all()
+    nodes = compute(load_descendants(list(own)), month, provisional)
+    objectives = db.session.scalars(select(Objective).where(Objective.scorecard_id == scorecard.id)
+                                    .order_by(Objective.code)).all()
+    by_objective: dict[int, list[Node]] = defaultdict(list)
+    for ind in own:
+        by_objective[ind.objective_id].append(nodes[ind.id])
+    weights = scorecard.perspective_weights()
+    perspectives = []
+    for p in Perspective:
+        objs = []
+        for o in objectives:
+            if o.perspective != p:
+                continue
+            ns = sorted(by_objective[o.id], key=lambda n: n.indicator.code)
+            objs.append(ObjectiveFigures(o, ns, scoring.weighted_mean((n.figures.score, n.indicator.weight) for n in ns)))
+        if not objs:
+            continue
+        all_nodes = [n for of in objs for n in of.nodes]
+        score = scoring.weighted_mean((n.figures.score, n.indicator.weight) for n in all_nodes)
+        perspectives.append(PerspectiveFigures(p, (weights or {}).get(p.value), objs, score))
+    # Perspectives without any indicator drop out, and their weight is spread over the others.
+    present = {pf.perspective.value: pf.score for pf in perspectives}
+    result = scoring.nko(present, {k: v for k, v in (weights or {}).items() if k in present} or None,
+                         [(nodes[i.id].figures.score, i.weight) for i in own])
+    return ScorecardFigures(scorecard, month, provisional, perspectives, result, {i.id: nodes[i.id] for i in own})
