@@ -192,3 +192,48 @@ def scorecard_figures(scorecard: Scorecard, month: int, provisional: bool = Fals
     result = scoring.nko(present, {k: v for k, v in (weights or {}).items() if k in present} or None,
                          [(nodes[i.id].figures.score, i.weight) for i in own])
     return ScorecardFigures(scorecard, month, provisional, perspectives, result, {i.id: nodes[i.id] for i in own})
+
+
+# ---------------------------------------------------------------- gaps (domain.md §3.4)
+
+@dataclass
+class Gaps:
+    iku_without_opd: list[Indicator]
+    opd_indicators_uncarried: list[Indicator]
+    positions_without_indicator: list  # (Position, Employee | None)
+
+
+def gaps(year: int, opd_id: int | None = None) -> Gaps:
+    """Province IKU that no OPD indicator carries; OPD indicators nobody below carries; posts
+    whose holder has no indicator at all for the year (vacant posts included)."""
+    from sqlalchemy import and_, exists
+    from sqlalchemy.orm import aliased
+
+    from ekinerja.org.models import Employee, Position, Unit
+
+    child = aliased(Indicator)
+    no_child = ~exists().where(child.parent_id == Indicator.id)
+
+    def uncarried(kind: OwnerKind):
+        stmt = (select(Indicator).join(Scorecard, Indicator.scorecard_id == Scorecard.id)
+                .where(Scorecard.year == year, Scorecard.owner_kind == kind, no_child)
+                .options(selectinload(Indicator.scorecard)).order_by(Scorecard.opd_id, Indicator.code))
+        if opd_id is not None and kind != OwnerKind.PROVINCE:
+            stmt = stmt.where(Scorecard.opd_id == opd_id)
+        return db.session.scalars(stmt).all()
+
+    has_indicator = exists().where(and_(Scorecard.employee_id == Employee.id, Scorecard.year == year,
+                                        Indicator.scorecard_id == Scorecard.id))
+    # A unit head's work is the unit's scorecard (the OPD's, for the head of the OPD office).
+    heads_card = exists().where(and_(
+        Scorecard.year == year, Indicator.scorecard_id == Scorecard.id,
+        ((Scorecard.owner_kind == OwnerKind.UNIT) & (Scorecard.unit_id == Position.head_of_unit_id))
+        | ((Scorecard.owner_kind == OwnerKind.OPD) & (Unit.parent_id.is_(None)) & (Position.head_of_unit_id == Unit.id)
+           & (Scorecard.opd_id == Unit.opd_id))))
+    stmt = (select(Position, Employee).join(Unit, Position.unit_id == Unit.id)
+            .outerjoin(Employee, Employee.position_id == Position.id)
+            .where((Employee.id.is_(None)) | (~has_indicator & ~heads_card))
+            .order_by(Unit.opd_id, Unit.code, Position.name))
+    if opd_id is not None:
+        stmt = stmt.where(Unit.opd_id == opd_id)
+    return Gaps(uncarried(OwnerKind.PROVINCE), uncarried(OwnerKind.OPD), db.session.execute(stmt).all())

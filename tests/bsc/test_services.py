@@ -103,3 +103,22 @@ def test_database_refuses_bad_weights_and_cross_year_parents(iku):
         ind.year = 2025  # parent is of 2026
         db.session.flush()
     db.session.rollback()
+
+
+def test_gaps_name_uncarried_indicators_and_posts_without_work(iku, org):
+    from ekinerja.bsc.cascade import gaps
+
+    prov_ss = iku.top.objective
+    lonely = services.save_indicator(None, prov_ss, services.IndicatorInput(
+        code="IKU-02", name="Angka kemiskinan", unit_of_measure="%", polarity="min", aggregation="last",
+        weight=5, target="13.5"))
+    db.session.commit()
+    g = gaps(2026)
+    assert [i.code for i in g.iku_without_opd] == ["IKU-02"]
+    assert g.opd_indicators_uncarried == []  # OPD A's indicator is carried by its bidang
+    names = {p.name for p, e in g.positions_without_indicator}
+    # staff1 has his own indicator, the kabid and the OPD head carry their unit's and OPD's cards
+    assert not names & {org.staff1.position.name, org.kabid.position.name, org.a_head.position.name}
+    assert org.b_head.position.name in names
+    assert gaps(2026, opd_id=org.b.id).positions_without_indicator and all(
+        p.unit.opd_id == org.b.id for p, _ in gaps(2026, opd_id=org.b.id).positions_without_indicator)
