@@ -104,6 +104,24 @@ def _after_flush(session: Session, flush_context) -> None:
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
+def _keep_old_value(target, value, oldvalue, initiator):
+    return value
+
+
+def _track_old_values(model) -> None:
+    """Load a column's old value when it is set while expired (after a commit), so that the trail
+    says "from what" instead of recording the change as coming from nothing."""
+    for attr in inspect(model).column_attrs:
+        class_attr = getattr(model, attr.key)
+        if not event.contains(class_attr, "set", _keep_old_value):
+            event.listen(class_attr, "set", _keep_old_value, active_history=True)
+
+
 def init_app(app) -> None:
+    from ekinerja.extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if issubclass(mapper.class_, Audited):
+            _track_old_values(mapper.class_)
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)

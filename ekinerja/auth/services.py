@@ -40,7 +40,7 @@ def lock_until(identifier: str, now: datetime, max_failures: int, window: timede
     recent = db.session.execute(
         select(LoginAttempt.created_at, LoginAttempt.succeeded)
         .where(LoginAttempt.identifier == identifier, LoginAttempt.created_at >= now - window - lock)
-        .order_by(LoginAttempt.created_at.desc()).limit(max_failures)).all()
+        .order_by(LoginAttempt.created_at.desc(), LoginAttempt.id.desc()).limit(max_failures)).all()
     failures = []
     for created_at, succeeded in recent:
         if succeeded:

@@ -1,6 +1,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ekinerja.audit.trail import set_actor
 from ekinerja.auth import services
 from ekinerja.auth.forms import ChangePasswordForm, LoginForm
 from ekinerja.errors import Throttled, ValidationFailed
@@ -30,6 +31,8 @@ def login():
         except Throttled as exc:
             error, status, user = exc.message, 429, None
         else:
+            if user is not None:
+                set_actor(db.session, user=user, ip=request.remote_addr)
             db.session.commit()  # the attempt is recorded whether it succeeded or not
             if user is None:
                 error, status = "NIP/nama pengguna atau kata sandi salah.", 401
