@@ -98,7 +98,11 @@ def _in_subtree(unit, root_ids: frozenset[int]) -> bool:
 
 def can_opd(user, action: str, opd) -> bool:
     a = access(user, action)
-    return a.scope == Scope.ALL or opd.id in a.opd_ids
+    if a.scope == Scope.ALL or opd.id in a.opd_ids:
+        return True
+    # The OPD head heads the OPD's own office, the root of its unit tree: the whole OPD.
+    root = opd.root_unit
+    return root is not None and root.id in a.head_unit_ids
 
 
 def can_unit(user, action: str, unit) -> bool:

@@ -211,3 +211,10 @@ def test_pages_follow_the_rules(world, make_user, auth, client):
     assert r.status_code == 403
     db.session.expire_all()
     assert world.bidang.name == "Bidang Satu"
+
+
+def test_the_opd_head_sees_his_whole_opd_but_not_another(client, auth, org):
+    auth.login(org.a_head.nip)
+    assert client.get(f"/organisasi/opd/{org.a.id}").status_code == 200
+    assert client.get(f"/organisasi/opd/{org.b.id}").status_code == 403
+    assert client.get(f"/organisasi/unit/{org.a_root.id}/ubah").status_code == 403  # sees, does not keep
