@@ -84,6 +84,7 @@ ROUTES: list[Route] = [
     Route("GET", "/organisasi/pegawai/{b_staff}", OPD_B_READERS | {B_STAFF}),
     *both("/organisasi/pegawai/{staff1}/ubah", OPD_A_KEEPERS),
     *both("/organisasi/pegawai/{staff1}/jabatan", OPD_A_KEEPERS),
+    *both("/organisasi/pegawai/{staff2}/akhiri", OPD_A_KEEPERS),
 
     # The audit trail: read by the auditor and administrators.
     Route("GET", "/audit/", AUDIT_READERS),
@@ -122,6 +123,7 @@ POST_DATA = {
     "/organisasi/jabatan/{position}/ubah": lambda w: {"name": "Jabatan Diubah", "kind": "pelaksana"},
     "/organisasi/pegawai/{staff1}/ubah": lambda w: {"nip": w.staff1_nip, "name": "Nama Diubah", "rank": "IV/a"},
     "/organisasi/pegawai/{staff1}/jabatan": lambda w: {"position": w.ids["vacant"], "start_date": "2025-03-01"},
+    "/organisasi/pegawai/{staff2}/akhiri": lambda w: {"end_date": "2026-06-30"},
     "/admin/pengguna/baru": lambda w: {"username": "pengguna.baru", "display_name": "Pengguna Baru",
                                        "password": NEW_PASSWORD, "role": "opd_operator", "opd": w.ids["opd_a"]},
     "/admin/pengguna/{target}/peran": lambda w: {"role": "governor", "opd": ""},

@@ -301,6 +301,10 @@ def release_position(actor, employee: Employee, end_date: date) -> None:
     if employee.position is None:
         return
     require(can_opd(actor, "org.manage", employee.position.unit.opd))
+    current = next((h for h in employee.holdings if h.end_date is None), None)
+    if current is not None and end_date < current.start_date:
+        raise ValidationFailed("Tanggal akhir sebelum tanggal mulai menjabat.", [
+            {"field": "end_date", "message": f"Tanggal akhir tidak boleh sebelum {current.start_date:%d-%m-%Y} (mulai menjabat)."}])
     _end_current(employee, end_date)
     employee.position = None
     db.session.flush()

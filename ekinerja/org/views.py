@@ -11,7 +11,7 @@ from ekinerja.errors import ValidationFailed
 from ekinerja.extensions import db
 from ekinerja.forms_util import apply_errors
 from ekinerja.org import services
-from ekinerja.org.forms import AssignForm, EmployeeForm, NewEmployeeForm, PositionForm, UnitForm
+from ekinerja.org.forms import AssignForm, EmployeeForm, NewEmployeeForm, PositionForm, ReleaseForm, UnitForm
 from ekinerja.org.models import Employee, Opd, Position, Unit, UnitKind
 
 bp = Blueprint("org", __name__)
@@ -273,3 +273,28 @@ def employee_assign(employee_id: int):
         flash(f"{employee.name} kini menjabat {position.name}.", "success")
         return redirect(url_for("org.employee", employee_id=employee.id))
     return render_template("org/assign_form.html", form=form, employee=employee, opd=opd), 422 if form.errors else 200
+
+
+@bp.route("/pegawai/<int:employee_id>/akhiri", methods=["GET", "POST"])
+def employee_release(employee_id: int):
+    """The employee leaves their post (retirement, transfer out); the history keeps the holding."""
+    employee = services.get_employee(employee_id)
+    opd = services.employee_opd(employee)
+    require(opd is not None and can_opd(current_user, "org.manage", opd))
+    form = ReleaseForm()
+    if request.method == "GET":
+        form.end_date.data = date.today()
+    if employee.position is None:
+        flash(f"{employee.name} saat ini tidak memegang jabatan.", "info")
+        return redirect(url_for("org.employee", employee_id=employee.id))
+    if form.validate_on_submit():
+        try:
+            services.release_position(current_user, employee, form.end_date.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Jabatan {employee.name} telah diakhiri.", "success")
+            return redirect(url_for("org.employee", employee_id=employee.id))
+    return render_template("org/release_form.html", form=form, employee=employee, opd=opd), 422 if form.errors else 200

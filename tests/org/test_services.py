@@ -356,3 +356,25 @@ def test_province_is_created_once(ctx):
     first = services.get_province()
     assert services.get_province() is first
     assert first.code == "52" and "Nusa Tenggara Barat" in first.name
+
+
+def test_releasing_a_post_keeps_the_history_and_frees_the_post(client, auth, org, make_user):
+    from datetime import date
+
+    from ekinerja.org.models import PositionHolding
+    from sqlalchemy import select
+
+    operator = make_user(("opd_operator", org.a))
+    db.session.commit()
+    post_id = org.staff2.position_id
+    auth.login(operator.username)
+    r = client.post(f"/organisasi/pegawai/{org.staff2.id}/akhiri", data={"end_date": "2020-01-01"})
+    assert r.status_code == 422 and "tidak boleh sebelum" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert org.staff2.position_id == post_id
+    r = client.post(f"/organisasi/pegawai/{org.staff2.id}/akhiri", data={"end_date": "2026-06-30"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert org.staff2.position_id is None
+    holding = db.session.scalar(select(PositionHolding).where(PositionHolding.employee_id == org.staff2.id))
+    assert holding.position_id == post_id and holding.end_date == date(2026, 6, 30)
