@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from ekinerja.api.views import bp as api_bp
     from ekinerja.audit.views import bp as audit_bp
     from ekinerja.auth.views import bp as auth_bp
+    from ekinerja.bsc.views import bp as bsc_bp
     from ekinerja.extensions import csrf
     from ekinerja.main.views import bp as main_bp
     from ekinerja.org.views import bp as org_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp, url_prefix="/organisasi")
+    app.register_blueprint(bsc_bp, url_prefix="/kinerja")
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
@@ -69,8 +71,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from ekinerja.cli import demo_cli, org_cli, users_cli
+    from ekinerja.cli import demo_cli, exchange_cli, org_cli, users_cli
 
     app.cli.add_command(org_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(exchange_cli)

@@ -15,13 +15,15 @@ from ekinerja.extensions import db
 org_cli = AppGroup("org", help="Organisasi: OPD, unit, pegawai.")
 users_cli = AppGroup("users", help="Pengguna dan token API.")
 demo_cli = AppGroup("demo", help="Data contoh NTB.")
+exchange_cli = AppGroup("exchange", help="Format pertukaran ekinerja/v1: kartu kinerja dan realisasi (JSON atau Excel).")
 
 
 def _report_failure(exc: DomainError) -> None:
     db.session.rollback()
     click.echo(f"GAGAL: {exc.message}", err=True)
     for d in exc.details:
-        where = f"baris {d['line']}: " if "line" in d else (f"{d['field']}: " if d.get("field") else "")
+        where = f"baris {d['line']}: " if "line" in d else (
+            f"{d.get('path') or d.get('field')}: " if d.get("path") or d.get("field") else "")
         click.echo(f"  {where}{d['message']}", err=True)
     sys.exit(1)
 
@@ -97,3 +99,63 @@ def demo_load():
     width = max(len(u) for u, _, _ in logins)
     for username, password, who in logins:
         click.echo(f"  {username.ljust(width)}  {password}  {who}")
+
+
+@exchange_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def exchange_import(file: Path):
+    """Muat dokumen ekinerja/v1 (.json atau .xlsx). Semua diperiksa dulu; satu kesalahan saja berarti
+    tidak ada yang disimpan, dan setiap kesalahan dicetak dengan letaknya."""
+    import json
+
+    from ekinerja.exchange import import_document, workbook_to_document
+
+    suffix = file.suffix.lower()
+    if suffix not in (".json", ".xlsx"):
+        raise click.BadParameter("berkas harus .json atau .xlsx", param_hint="FILE")
+    set_actor(db.session, label="cli:exchange import")
+    try:
+        if suffix == ".xlsx":
+            doc = workbook_to_document(file.read_bytes())
+        else:
+            try:
+                doc = json.loads(file.read_text(encoding="utf-8-sig"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise ValidationFailed("Berkas JSON tidak dapat dibaca.", [{"path": "(file)", "message": str(exc)}])
+        result = import_document(None, doc)
+    except ValidationFailed as exc:
+        _report_failure(exc)
+    db.session.commit()
+    click.echo(f"Selesai: {result.created} baru, {result.updated} diubah, {result.unchanged} tetap.")
+    for kind, c in result.counts.items():
+        if any(c.values()):
+            click.echo(f"  {kind}: {c['created']} baru, {c['updated']} diubah, {c['unchanged']} tetap")
+
+
+@exchange_cli.command("export")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--month", type=click.IntRange(1, 12), help="Bulan angka --computed (bawaan 12).")
+@click.option("--computed", is_flag=True, help="Sertakan capaian, skor dan NKO (hanya nilai yang disetujui).")
+@click.option("--format", "fmt", type=click.Choice(["json", "xlsx"]), help="Bawaan: dari akhiran -o, atau json.")
+@click.option("--organisation", is_flag=True, help="Sertakan OPD, unit dan pegawai.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Berkas tujuan (json: bawaan stdout).")
+def exchange_export(year: int, month: int | None, computed: bool, fmt: str | None, organisation: bool,
+                    output: Path | None):
+    """Keluarkan kartu kinerja dan realisasi satu tahun sebagai dokumen ekinerja/v1."""
+    import json
+
+    from ekinerja.exchange import document_to_workbook, export_document
+
+    fmt = fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "json")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx memerlukan -o FILE.")
+    doc = export_document(year, month, computed, include_organisation=organisation)
+    if fmt == "xlsx":
+        output.write_bytes(document_to_workbook(doc))
+    else:
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        output.write_text(text, encoding="utf-8")
+    click.echo(f"{len(doc['scorecards'])} kartu kinerja dan {len(doc['realisations'])} realisasi ditulis ke {output}.")

@@ -5,6 +5,7 @@ import logging
 import secrets
 import time
 from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urljoin, urlparse
 from zoneinfo import ZoneInfo
 
@@ -81,6 +82,38 @@ def format_datetime_wita(value) -> str:
     return f"{format_date_id(local)} {local:%H.%M} WITA"
 
 
+def format_number_id(value, decimals: int | None = None) -> str:
+    """A number the Indonesian way: 1.234,56. decimals=None: at most two, trailing zeros dropped
+    (120 → "120", 13.5 → "13,5"); an int: exactly that many ("98,50")."""
+    if value is None:
+        return "–"
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    places = 2 if decimals is None else decimals
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(number, "f")
+    if decimals is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    groups = []
+    while len(whole) > 3:
+        whole, groups = whole[:-3], [whole[-3:]] + groups
+    text = ".".join([whole] + groups) + ("," + fraction if fraction else "")
+    if sign and text.strip("0.,") == "":
+        sign = ""  # -0,00 reads as zero
+    return sign + text
+
+
+def format_percent_id(fraction) -> str:
+    """A fraction (1 = 100%) as an Indonesian percentage with two decimals: 1.0714 → "107,14%"."""
+    if fraction is None:
+        return "–"
+    return format_number_id(Decimal(str(fraction)) * 100, 2) + "%"
+
+
 def init_app(app) -> None:
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
@@ -113,6 +146,12 @@ def init_app(app) -> None:
                             "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)})
         return response
 
+    @app.teardown_request
+    def _forget_user(exc):
+        # Flask-Login caches the user in g, which lives as long as the app context; a request
+        # must never inherit the previous one's user (tests share an app context across requests).
+        g.pop("_login_user", None)
+
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
         db.session.rollback()
@@ -136,6 +175,8 @@ def init_app(app) -> None:
 
     app.jinja_env.filters["tanggal"] = format_date_id
     app.jinja_env.filters["waktu"] = format_datetime_wita
+    app.jinja_env.filters["angka"] = format_number_id
+    app.jinja_env.filters["persen"] = format_percent_id
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["now_year"] = lambda: datetime.now(WITA).year
 
@@ -155,6 +196,8 @@ def nav_items(user) -> list[tuple[str, str, str]]:
     unit_id = headed_unit_id(user)
     if unit_id is not None:
         items.append((url_for("org.unit", unit_id=unit_id), "Unit saya", "my_unit"))
+    if can(user, "bsc.view"):
+        items.append((url_for("bsc.index"), "Kinerja", "bsc"))
     org = access(user, "org.manage") or access(user, "org.view")
     if org.scope == Scope.ALL:
         items.append((url_for("org.index"), "Organisasi", "org"))

@@ -1,7 +1,15 @@
-"""/api/v1: bearer tokens (api.md), one JSON envelope for every answer."""
+"""/api/v1: bearer tokens (api.md), one JSON envelope for every answer.
+
+The blueprint and its authentication live here; the scorecard and exchange endpoints in their own
+modules (imported at the bottom so that they register on this blueprint), the OpenAPI document
+that describes them all in openapi.py.
+"""
 from flask import Blueprint, g, jsonify, request, url_for
 
+from ekinerja.api.common import t, translated
+from ekinerja.api.openapi import document
 from ekinerja.auth.services import user_for_token
+from ekinerja.errors import DomainError
 from ekinerja.extensions import db
 from ekinerja.web import error_response
 
@@ -16,11 +24,20 @@ def _authenticate():
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     user = user_for_token(token) if token else None
     if user is None:
-        return error_response(401, "Token tidak ada atau tidak sah.", "unauthorized")
+        return error_response(401, t("Token tidak ada atau tidak sah.", "The bearer token is missing or invalid."),
+                              "unauthorized")
     g.api_user = user
     from ekinerja.audit.trail import set_actor
     set_actor(db.session, user=user, ip=request.remote_addr)
     return None
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError):
+    """As the app's handler, with the message in the client's language."""
+    db.session.rollback()
+    message, details = translated(exc)
+    return error_response(exc.status_code, message, exc.code, details)
 
 
 @bp.get("/me")
@@ -45,22 +62,7 @@ def me():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify({
-        "openapi": "3.0.3",
-        "info": {"title": "ekinerja API", "version": "1"},
-        "servers": [{"url": url_for("api.me", _external=False).rsplit("/me", 1)[0]}],
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
-                "type": "object", "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                               "details": {"type": "array", "items": {"type": "object"}}}}}}},
-        },
-        "security": [{"bearer": []}],
-        "paths": {"/me": {"get": {
-            "summary": "Pengguna pemilik token",
-            "responses": {"200": {"description": "Pengguna, perannya dan jabatannya",
-                                  "content": {"application/json": {"schema": {"type": "object", "required": ["data"]}}}},
-                          "401": {"description": "Token tidak ada atau tidak sah",
-                                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}},
-    })
+    return jsonify(document(server_url=url_for("api.me").rsplit("/me", 1)[0]))
+
+
+from ekinerja.api import exchange, scorecards  # noqa: E402,F401  (their routes join this blueprint)

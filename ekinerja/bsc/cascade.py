@@ -170,6 +170,14 @@ def scorecard_figures(scorecard: Scorecard, month: int, provisional: bool = Fals
     nodes = compute(load_descendants(list(own)), month, provisional)
     objectives = db.session.scalars(select(Objective).where(Objective.scorecard_id == scorecard.id)
                                     .order_by(Objective.code)).all()
+    return figures_from_nodes(scorecard, own, objectives, nodes, month, provisional)
+
+
+def figures_from_nodes(scorecard: Scorecard, own: list[Indicator], objectives: list[Objective],
+                       nodes: dict[int, Node], month: int, provisional: bool = False) -> ScorecardFigures:
+    """A scorecard's figures from nodes already computed (for many scorecards at once, compute()
+    over all their indicators and descendants once, then call this per scorecard)."""
+    objectives = sorted(objectives, key=lambda o: o.code)
     by_objective: dict[int, list[Node]] = defaultdict(list)
     for ind in own:
         by_objective[ind.objective_id].append(nodes[ind.id])
@@ -192,6 +200,36 @@ def scorecard_figures(scorecard: Scorecard, month: int, provisional: bool = Fals
     result = scoring.nko(present, {k: v for k, v in (weights or {}).items() if k in present} or None,
                          [(nodes[i.id].figures.score, i.weight) for i in own])
     return ScorecardFigures(scorecard, month, provisional, perspectives, result, {i.id: nodes[i.id] for i in own})
+
+
+def scorecards_nko(scorecards: list[Scorecard], month: int, provisional: bool = False) -> dict[int, Weighted]:
+    """The NKO of many scorecards at once (a list page), as scorecard_figures computes it for one,
+    from one pass of compute() over all their indicators and what is cascaded below them."""
+    ids = [sc.id for sc in scorecards]
+    own: list[Indicator] = []
+    perspective_of: dict[int, Perspective] = {}
+    present: dict[int, set[Perspective]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        own += db.session.scalars(select(Indicator).where(Indicator.scorecard_id.in_(chunk))
+                                  .options(selectinload(Indicator.scorecard))).all()
+        for oid, sc_id, p in db.session.execute(select(Objective.id, Objective.scorecard_id, Objective.perspective)
+                                                .where(Objective.scorecard_id.in_(chunk))):
+            perspective_of[oid] = p
+            present[sc_id].add(p)
+    nodes = compute(load_descendants(own), month, provisional) if own else {}
+    by_card: dict[int, list[Indicator]] = defaultdict(list)
+    for ind in own:
+        by_card[ind.scorecard_id].append(ind)
+    out = {}
+    for sc in scorecards:
+        inds = by_card[sc.id]
+        scores = {p.value: scoring.weighted_mean((nodes[i.id].figures.score, i.weight) for i in inds
+                                                 if perspective_of[i.objective_id] == p)
+                  for p in Perspective if p in present[sc.id]}
+        weights = sc.perspective_weights()
+        out[sc.id] = scoring.nko(scores, {k: v for k, v in (weights or {}).items() if k in scores} or None,
+                                 [(nodes[i.id].figures.score, i.weight) for i in inds])
+    return out
 
 
 # ---------------------------------------------------------------- gaps (domain.md §3.4)

@@ -242,5 +242,5 @@ def plain(value: Decimal | None) -> str | None:
     """A Decimal as a plain decimal string (no exponent), as the interchange format wants."""
     if value is None:
         return None
-    text = format(value.normalize() if value == value.to_integral() else value, "f")
-    return text
+    # normalize() drops trailing zeros ("13.2000" stored → "13.2"); "f" keeps it out of exponents.
+    return format(value.normalize(), "f")

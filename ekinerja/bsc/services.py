@@ -332,8 +332,9 @@ def cascade(actor, parent: Indicator, targets: list[CascadeTarget]) -> list[Indi
     seen = set()
     for n, t in enumerate(targets):
         kind = OwnerKind(t.owner_kind)
-        owner = db.session.get(Unit if kind == OwnerKind.UNIT else Employee, t.owner_id)
-        if owner is None or kind not in (OwnerKind.UNIT, OwnerKind.EMPLOYEE, OwnerKind.OPD):
+        model = {OwnerKind.OPD: Opd, OwnerKind.UNIT: Unit, OwnerKind.EMPLOYEE: Employee}.get(kind)
+        owner = db.session.get(model, t.owner_id) if model is not None else None
+        if owner is None:
             errors.append({"field": f"targets[{n}]", "message": "Penerima kaskade tidak ditemukan."})
             continue
         if (kind, t.owner_id) in seen:

@@ -89,10 +89,15 @@ STAFF = {
     },
 }
 
-# Heads of some UPTs of the csv (unit code, title, kind).
+# Heads of the UPTs of the three demo OPDs (unit code, title, kind): every unit of those has a head.
 UPT_HEADS = [
     ("2.16.2.20.2.21.04.0001", "Kepala Pusat Layanan Digital", "administrator"),
     ("1.02.0.00.0.00.01.0006", "Kepala Balai Laboratorium Kesehatan", "administrator"),
+    ("1.02.0.00.0.00.01.0001", "Direktur Rumah Sakit Umum Daerah Provinsi", "administrator"),
+    ("1.02.0.00.0.00.01.0002", "Direktur Rumah Sakit Jiwa Mutiara Sukma", "administrator"),
+    ("1.02.0.00.0.00.01.0003", "Direktur Rumah Sakit H. L. Manambai Abdul Kadir", "administrator"),
+    ("1.02.0.00.0.00.01.0004", "Direktur Rumah Sakit Mandalika", "administrator"),
+    ("1.02.0.00.0.00.01.0005", "Direktur Rumah Sakit Mata Nusa Tenggara Barat", "administrator"),
 ]
 
 MALE = ["Lalu Ahmad", "Muhammad Rizal", "Lalu Satria", "Agus", "Hendra", "I Made", "Zulkarnain", "Fauzan",
@@ -215,6 +220,8 @@ def load_demo(hash_method: str = "scrypt") -> list[tuple[str, str, str]]:
     for username, name, roles in accounts:
         _ensure_user(username, name, demo_hash, roles)
     db.session.flush()
+    from ekinerja.demo.scorecards import load_scorecards  # it builds on this module's organisation
+    load_scorecards()
 
     logins = [(u, DEMO_PASSWORD, n) for u, n, _ in accounts]
     by_unit = {r["unit_code"]: r for r in rows if r["is_unit_head"] == "ya"}
