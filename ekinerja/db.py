@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 NAMING_CONVENTION = {
@@ -74,3 +74,10 @@ def enable_sqlite_foreign_keys() -> None:
 
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
+
+
+def enum_column(cls, name: str) -> Enum:
+    """A workflow or kind enum stored as its value string (portable, readable), checked by a
+    named CHECK constraint."""
+    return Enum(cls, name=name, native_enum=False, length=20, create_constraint=True,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)

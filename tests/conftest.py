@@ -60,12 +60,8 @@ def app(database_url, tmp_path_factory):
     return app
 
 
-@pytest.fixture(autouse=True)
-def _clean_db(request):
-    yield
-    if "app" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
+def empty_database(app) -> None:
+    """Delete every row of every table (the schema stays)."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
@@ -76,6 +72,13 @@ def _clean_db(request):
                 conn.execute(table.delete())
             if mysql:
                 conn.execute(sa.text("SET FOREIGN_KEY_CHECKS = 1"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_db(request):
+    yield
+    if "app" in request.fixturenames:
+        empty_database(request.getfixturevalue("app"))
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ekinerja.db import Audited, TimestampMixin, utcnow
+from ekinerja.db import Audited, TimestampMixin, enum_column, utcnow
 from ekinerja.extensions import db
 from ekinerja.org.models import Employee, Opd
 
@@ -80,9 +80,7 @@ class UserRole(TimestampMixin, Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(Enum(
-        Role, name="role", native_enum=False, length=20, create_constraint=True,
-        values_callable=lambda e: [m.value for m in e]))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"))
 
     user: Mapped[User] = relationship(back_populates="roles")

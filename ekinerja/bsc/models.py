@@ -6,12 +6,12 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import (CheckConstraint, Enum, ForeignKey, ForeignKeyConstraint, Index, Integer, Numeric,
+from sqlalchemy import (CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, Numeric,
                         String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ekinerja.bsc.scoring import DEFAULT_PERSPECTIVE_WEIGHTS, Aggregation, Polarity
-from ekinerja.db import Audited, TimestampMixin
+from ekinerja.db import Audited, TimestampMixin, enum_column
 from ekinerja.extensions import db
 from ekinerja.org.models import Employee, Opd, Unit
 
@@ -19,9 +19,6 @@ VALUE = Numeric(20, 4)   # targets and realisations
 WEIGHT = Numeric(9, 2)
 
 
-def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, length=20, create_constraint=True,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class OwnerKind(enum.StrEnum):
@@ -95,7 +92,7 @@ class Scorecard(TimestampMixin, Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
-    owner_kind: Mapped[OwnerKind] = mapped_column(_enum(OwnerKind, "owner_kind"))
+    owner_kind: Mapped[OwnerKind] = mapped_column(enum_column(OwnerKind, "owner_kind"))
     owner_key: Mapped[str] = mapped_column(String(40))
     # opd_id is set for every scorecard inside an OPD (opd, unit, employee): the OPD scope of checks.
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id"))
@@ -149,7 +146,7 @@ class Objective(TimestampMixin, Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(32))
-    perspective: Mapped[Perspective] = mapped_column(_enum(Perspective, "perspective"))
+    perspective: Mapped[Perspective] = mapped_column(enum_column(Perspective, "perspective"))
     perspective_order: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(500))
 
@@ -186,14 +183,14 @@ class Indicator(TimestampMixin, Audited, db.Model):
     definition: Mapped[str | None] = mapped_column(Text)
     formula: Mapped[str | None] = mapped_column(Text)
     data_source: Mapped[str | None] = mapped_column(String(255))
-    polarity: Mapped[Polarity] = mapped_column(_enum(Polarity, "polarity"))
-    aggregation: Mapped[Aggregation] = mapped_column(_enum(Aggregation, "aggregation"))
+    polarity: Mapped[Polarity] = mapped_column(enum_column(Polarity, "polarity"))
+    aggregation: Mapped[Aggregation] = mapped_column(enum_column(Aggregation, "aggregation"))
     weight: Mapped[Decimal] = mapped_column(WEIGHT, default=Decimal(1))
     target: Mapped[Decimal] = mapped_column(VALUE)
     target_high: Mapped[Decimal | None] = mapped_column(VALUE)
     parent_id: Mapped[int | None] = mapped_column(Integer)
-    cascade_kind: Mapped[CascadeKind | None] = mapped_column(_enum(CascadeKind, "cascade_kind"))
-    rollup: Mapped[Rollup] = mapped_column(_enum(Rollup, "rollup"), default=Rollup.MANUAL)
+    cascade_kind: Mapped[CascadeKind | None] = mapped_column(enum_column(CascadeKind, "cascade_kind"))
+    rollup: Mapped[Rollup] = mapped_column(enum_column(Rollup, "rollup"), default=Rollup.MANUAL)
 
     scorecard: Mapped[Scorecard] = relationship(back_populates="indicators")
     objective: Mapped[Objective] = relationship(back_populates="indicators")
@@ -244,7 +241,7 @@ class Realisation(TimestampMixin, Audited, db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)      # faktor penghambat
     follow_up: Mapped[str | None] = mapped_column(Text)   # tindak lanjut
-    status: Mapped[RealisationStatus] = mapped_column(_enum(RealisationStatus, "realisation_status"),
+    status: Mapped[RealisationStatus] = mapped_column(enum_column(RealisationStatus, "realisation_status"),
                                                       default=RealisationStatus.DRAFT)
     version: Mapped[int] = mapped_column(Integer, default=1)
     return_comment: Mapped[str | None] = mapped_column(Text)

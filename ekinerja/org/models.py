@@ -4,10 +4,10 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ekinerja.db import Audited, TimestampMixin
+from ekinerja.db import Audited, TimestampMixin, enum_column
 from ekinerja.extensions import db
 
 
@@ -57,10 +57,6 @@ UNIT_KIND_LABELS = {
 }
 
 
-def _enum(cls, name):
-    # Stored as the value string (portable, readable), checked by a named constraint.
-    return Enum(cls, name=name, native_enum=False, length=20, create_constraint=True,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class Province(TimestampMixin, Audited, db.Model):
@@ -108,7 +104,7 @@ class Unit(TimestampMixin, Audited, db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str]
-    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"))
+    kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind, "unit_kind"))
 
     opd: Mapped[Opd] = relationship(back_populates="units")
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
@@ -137,7 +133,7 @@ class Position(TimestampMixin, Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     name: Mapped[str]
-    kind: Mapped[PositionKind] = mapped_column(_enum(PositionKind, "position_kind"))
+    kind: Mapped[PositionKind] = mapped_column(enum_column(PositionKind, "position_kind"))
     head_of_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), unique=True)
 
     unit: Mapped[Unit] = relationship(back_populates="positions", foreign_keys=[unit_id])
@@ -167,7 +163,7 @@ class Employee(TimestampMixin, Audited, db.Model):
     name: Mapped[str]
     rank: Mapped[str | None] = mapped_column(String(64))  # pangkat/golongan, e.g. "Pembina (IV/a)"
     birth_date: Mapped[date]
-    sex: Mapped[Sex] = mapped_column(_enum(Sex, "sex"))
+    sex: Mapped[Sex] = mapped_column(enum_column(Sex, "sex"))
     # One post at a time per employee, one holder at a time per post: a unique column holds both.
     position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"), unique=True)
 

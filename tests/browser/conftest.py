@@ -54,21 +54,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _empty_database(app) -> None:
-    """As the per-test cleanup of tests/conftest.py does."""
-    import sqlalchemy as sa
+    from tests.conftest import empty_database
 
-    from ekinerja.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            mysql = conn.dialect.name == "mysql"
-            if mysql:  # InnoDB checks row by row: a unit deleted before its sub-units would fail
-                conn.execute(sa.text("SET FOREIGN_KEY_CHECKS = 0"))
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-            if mysql:
-                conn.execute(sa.text("SET FOREIGN_KEY_CHECKS = 1"))
+    empty_database(app)
 
 
 # ------------------------------------------------------------------ browser
