@@ -170,8 +170,13 @@ class Problems(list):
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.append(f"page error: {exc}"))
         page.on("response", self._response)
-        page.on("requestfailed", lambda req: self.append(f"request failed: {req.url} ({req.failure})")
-                if req.resource_type != "document" else None)
+        page.on("requestfailed", self._request_failed)
+
+    def _request_failed(self, req) -> None:
+        # ERR_ABORTED is the browser dropping a request because the page navigated on (a click
+        # before the logo finished loading): not a broken page. Any other failure is.
+        if req.resource_type != "document" and "ERR_ABORTED" not in (req.failure or ""):
+            self.append(f"request failed: {req.url} ({req.failure})")
 
     def _console(self, msg) -> None:
         text = msg.text
