@@ -81,3 +81,14 @@ def enum_column(cls, name: str) -> Enum:
     named CHECK constraint."""
     return Enum(cls, name=name, native_enum=False, length=20, create_constraint=True,
                 values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+def get_or_raise(model, ident, message: str):
+    """The row with that primary key, or ekinerja.errors.NotFound with an Indonesian message."""
+    from ekinerja.errors import NotFound
+    from ekinerja.extensions import db
+
+    obj = db.session.get(model, ident) if ident is not None else None
+    if obj is None:
+        raise NotFound(message)
+    return obj

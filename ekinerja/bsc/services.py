@@ -10,7 +10,8 @@ from ekinerja.auth.permissions import can_scorecard, require
 from ekinerja.bsc.models import (DEFAULT_WEIGHTS, CascadeKind, Indicator, MonthlyTarget, Objective,
                                  OwnerKind, Perspective, Rollup, Scorecard)
 from ekinerja.bsc.scoring import Aggregation, Polarity
-from ekinerja.errors import NotFound, ValidationFailed
+from ekinerja.errors import ValidationFailed
+from ekinerja.db import get_or_raise
 from ekinerja.extensions import db
 from ekinerja.org.models import Employee, Opd, Unit
 
@@ -22,17 +23,11 @@ PERSPECTIVE_ORDER = {p: i for i, p in enumerate(Perspective)}
 # ---------------------------------------------------------------- look-ups
 
 def get_scorecard(scorecard_id: int) -> Scorecard:
-    sc = db.session.get(Scorecard, scorecard_id)
-    if sc is None:
-        raise NotFound("Kartu kinerja tidak ditemukan.")
-    return sc
+    return get_or_raise(Scorecard, scorecard_id, "Kartu kinerja tidak ditemukan.")
 
 
 def get_indicator(indicator_id: int) -> Indicator:
-    ind = db.session.get(Indicator, indicator_id)
-    if ind is None:
-        raise NotFound("Indikator tidak ditemukan.")
-    return ind
+    return get_or_raise(Indicator, indicator_id, "Indikator tidak ditemukan.")
 
 
 def find_scorecard(year: int, kind: OwnerKind, owner=None) -> Scorecard | None:

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ekinerja.auth.permissions import can_employee, can_opd, can_unit, require
-from ekinerja.errors import NotFound, ValidationFailed
+from ekinerja.errors import ValidationFailed
+from ekinerja.db import get_or_raise
 from ekinerja.extensions import db
 from ekinerja.org.models import (Employee, Opd, Position, PositionHolding, PositionKind, Province,
                                  Unit, UnitKind)
@@ -32,31 +33,19 @@ def get_province() -> Province:
 
 
 def get_opd(opd_id: int) -> Opd:
-    opd = db.session.get(Opd, opd_id)
-    if opd is None:
-        raise NotFound("Perangkat daerah tidak ditemukan.")
-    return opd
+    return get_or_raise(Opd, opd_id, "Perangkat daerah tidak ditemukan.")
 
 
 def get_unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound("Unit kerja tidak ditemukan.")
-    return unit
+    return get_or_raise(Unit, unit_id, "Unit kerja tidak ditemukan.")
 
 
 def get_position(position_id: int) -> Position:
-    position = db.session.get(Position, position_id)
-    if position is None:
-        raise NotFound("Jabatan tidak ditemukan.")
-    return position
+    return get_or_raise(Position, position_id, "Jabatan tidak ditemukan.")
 
 
 def get_employee(employee_id: int) -> Employee:
-    employee = db.session.get(Employee, employee_id)
-    if employee is None:
-        raise NotFound("Pegawai tidak ditemukan.")
-    return employee
+    return get_or_raise(Employee, employee_id, "Pegawai tidak ditemukan.")
 
 
 def employee_opd(employee: Employee) -> Opd | None:
