@@ -1,4 +1,6 @@
 """Small helpers shared by the forms of every package."""
+from contextlib import contextmanager
+
 from flask_wtf import FlaskForm
 
 from ekinerja.errors import ValidationFailed
@@ -62,3 +64,33 @@ class BaseForm(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return IndonesianTranslations()
+
+
+class _Saved:
+    ok = False
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@contextmanager
+def saving(form):
+    """The edge of a form's service call: commit what the block did; on ValidationFailed roll it
+    all back and put the errors on the form instead. `if saved:` then tells which happened.
+
+        with saving(form) as saved:
+            unit = services.create_unit(...)
+        if saved:
+            return redirect(...)
+    """
+    from ekinerja.extensions import db
+
+    saved = _Saved()
+    try:
+        yield saved
+    except ValidationFailed as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return
+    db.session.commit()
+    saved.ok = True

@@ -9,7 +9,7 @@ from ekinerja.auth.models import Role, User
 from ekinerja.auth.permissions import can, require
 from ekinerja.errors import NotFound, ValidationFailed
 from ekinerja.extensions import db
-from ekinerja.forms_util import apply_errors
+from ekinerja.forms_util import saving
 from ekinerja.org.models import Opd
 
 bp = Blueprint("admin", __name__)
@@ -52,15 +52,11 @@ def user_new():
     form = NewUserForm()
     form.opd.choices = _opd_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             user = services.create_user(current_user, form.username.data, form.display_name.data,
                                         form.password.data, [(Role(form.role.data), form.opd.data)],
                                         current_app.config["PASSWORD_HASH_METHOD"])
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Pengguna {user.username} dibuat.", "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/user_new.html", form=form), 422 if form.errors else 200
@@ -80,13 +76,9 @@ def role_add(user_id: int):
     form = RoleForm()
     form.opd.choices = _opd_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.grant_role(current_user, user, Role(form.role.data), form.opd.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash("Peran ditambahkan.", "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/user.html", user=user, form=form, action=ActionForm()), 422

@@ -4,9 +4,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ekinerja.audit.trail import set_actor
 from ekinerja.auth import services
 from ekinerja.auth.forms import ChangePasswordForm, LoginForm
-from ekinerja.errors import Throttled, ValidationFailed
+from ekinerja.errors import Throttled
 from ekinerja.extensions import db
-from ekinerja.forms_util import apply_errors
+from ekinerja.forms_util import saving
 from ekinerja.web import is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -58,14 +58,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.change_password(current_user, form.current_password.data, form.new_password.data,
                                      current_app.config["PASSWORD_HASH_METHOD"])
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash("Kata sandi telah diganti.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200

@@ -23,7 +23,7 @@ from ekinerja.bsc.models import Indicator, Objective, OwnerKind, Perspective, Sc
 from ekinerja.bsc.scoring import Colour
 from ekinerja.errors import NotFound, ValidationFailed
 from ekinerja.extensions import db
-from ekinerja.forms_util import apply_errors
+from ekinerja.forms_util import apply_errors, saving
 from ekinerja.org.models import Employee, Opd, Position, Unit
 from ekinerja.org.services import unit_tree
 from ekinerja.web import WITA
@@ -241,16 +241,12 @@ def scorecard_new():
     if request.method == "GET":
         form.year.data = _year_arg()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             kind, owner = _parse_owner(form.owner.data)
             existing = services.find_scorecard(form.year.data, kind, owner)
             sc = existing or services.ensure_scorecard(current_user, form.year.data, kind, owner)
             require(can_scorecard(current_user, "bsc.manage", sc))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash("Kartu kinerja ini sudah ada." if existing else f"Kartu kinerja {sc.owner_name} {sc.year} dibuat.",
                   "info" if existing else "success")
             return redirect(url_for("bsc.scorecard", scorecard_id=sc.id))
@@ -271,13 +267,9 @@ def weights(scorecard_id: int):
     if request.method == "GET":
         form.fill(sc)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.set_weights(current_user, sc, form.weights())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash("Bobot perspektif disimpan.", "success")
             return redirect(url_for("bsc.scorecard", scorecard_id=sc.id))
     return render_template("bsc/weights.html", form=form, sc=sc), 422 if form.errors else 200
@@ -306,14 +298,10 @@ def objective_edit(objective_id: int):
 
 def _objective_form(sc: Scorecard, form: ObjectiveForm, objective: Objective | None):
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             objective = services.save_objective(current_user, sc, form.code.data, form.perspective.data,
                                                 form.name.data, objective)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Sasaran {objective.code} disimpan.", "success")
             return redirect(url_for("bsc.scorecard", scorecard_id=sc.id) + f"#ss-{objective.id}")
     return render_template("bsc/objective_form.html", form=form, sc=sc, objective=objective), \
@@ -407,13 +395,9 @@ def indicator_delete(indicator_id: int):
     form = DeleteForm()
     if form.validate_on_submit():
         code = indicator.code
-        try:
+        with saving(form) as saved:
             services.delete_indicator(current_user, indicator)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Indikator {code} dihapus.", "success")
             return redirect(url_for("bsc.scorecard", scorecard_id=sc.id))
     return render_template("bsc/indicator_delete.html", form=form, sc=sc, indicator=indicator), \

@@ -1,15 +1,13 @@
 """Organisation pages: OPD operators keep their own OPD; the governor's office and admins keep all."""
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
-from ekinerja.auth.permissions import (Scope, access, can_employee, can_opd, can_unit, headed_unit_id,
-                                       require, visible_opd_ids)
-from ekinerja.errors import ValidationFailed
+from ekinerja.auth.permissions import can_employee, can_opd, can_unit, headed_unit_id, require, visible_opd_ids
 from ekinerja.extensions import db
-from ekinerja.forms_util import apply_errors
+from ekinerja.forms_util import saving
 from ekinerja.org import services
 from ekinerja.org.forms import AssignForm, EmployeeForm, NewEmployeeForm, PositionForm, ReleaseForm, UnitForm
 from ekinerja.org.models import Employee, Opd, Position, Unit, UnitKind
@@ -100,14 +98,10 @@ def unit_new(unit_id: int):
     if request.method == "GET":
         form.parent.data = parent.id
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             unit = services.create_unit(current_user, services.get_unit(form.parent.data), form.code.data,
                                         form.name.data, UnitKind(form.kind.data))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Unit {unit.name} ditambahkan.", "success")
             return redirect(url_for("org.opd", opd_id=unit.opd_id) + f"#unit-{unit.id}")
     return render_template("org/unit_form.html", form=form, opd=parent.opd, unit=None), 422 if form.errors else 200
@@ -129,14 +123,10 @@ def unit_edit(unit_id: int):
         form.kind.data = unit.kind.value
         form.parent.data = unit.parent_id
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             parent = None if is_root else services.get_unit(form.parent.data)
             services.update_unit(current_user, unit, form.code.data, form.name.data, UnitKind(form.kind.data), parent)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash("Unit disimpan.", "success")
             return redirect(url_for("org.unit", unit_id=unit.id))
     return render_template("org/unit_form.html", form=form, opd=unit.opd, unit=unit), 422 if form.errors else 200
@@ -148,14 +138,10 @@ def position_new(unit_id: int):
     require(can_opd(current_user, "org.manage", unit.opd))
     form = PositionForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             position = services.create_position(current_user, unit, form.name.data, form.kind.data,
                                                 form.is_unit_head.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Jabatan {position.name} ditambahkan.", "success")
             return redirect(url_for("org.unit", unit_id=unit.id))
     return render_template("org/position_form.html", form=form, unit=unit, position=None), 422 if form.errors else 200
@@ -170,13 +156,9 @@ def position_edit(position_id: int):
         form.kind.data = position.kind.value
         form.is_unit_head.data = position.is_unit_head
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.update_position(current_user, position, form.name.data, form.kind.data, form.is_unit_head.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash("Jabatan disimpan.", "success")
             return redirect(url_for("org.unit", unit_id=position.unit_id))
     return render_template("org/position_form.html", form=form, unit=position.unit, position=position), 422 if form.errors else 200
@@ -213,14 +195,10 @@ def employee_new(opd_id: int):
     if form.validate_on_submit():
         position = services.get_position(form.position.data)
         require(position.unit.opd_id == opd.id)
-        try:
+        with saving(form) as saved:
             employee = services.create_employee(current_user, form.nip.data, form.name.data, form.rank.data,
                                                 position, form.start_date.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Pegawai {employee.name} ditambahkan. Akun masuknya menunggu kata sandi dari administrator.", "success")
             return redirect(url_for("org.employee", employee_id=employee.id))
     return render_template("org/employee_form.html", form=form, opd=opd, employee=None), 422 if form.errors else 200
@@ -244,13 +222,9 @@ def employee_edit(employee_id: int):
     require(opd is not None and can_opd(current_user, "org.manage", opd))
     form = EmployeeForm(obj=None if request.method == "POST" else employee)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.update_employee(current_user, employee, form.nip.data, form.name.data, form.rank.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash("Data pegawai disimpan.", "success")
             return redirect(url_for("org.employee", employee_id=employee.id))
     return render_template("org/employee_form.html", form=form, opd=opd, employee=employee), 422 if form.errors else 200
@@ -288,13 +262,9 @@ def employee_release(employee_id: int):
         flash(f"{employee.name} saat ini tidak memegang jabatan.", "info")
         return redirect(url_for("org.employee", employee_id=employee.id))
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.release_position(current_user, employee, form.end_date.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Jabatan {employee.name} telah diakhiri.", "success")
             return redirect(url_for("org.employee", employee_id=employee.id))
     return render_template("org/release_form.html", form=form, employee=employee, opd=opd), 422 if form.errors else 200
