@@ -41,6 +41,10 @@ def load_config(overrides: dict | None = None, env: dict | None = None) -> dict:
     if not db_url:
         db_url = f"sqlite:///{instance / 'ekinerja.db'}"
 
+    today = env.get("EKINERJA_TODAY") or None
+    if today and production:
+        raise ConfigError("EKINERJA_TODAY hanya untuk server demo dan pelatihan, bukan produksi.")
+
     config = {
         "ENV_NAME": "production" if production else env.get("EKINERJA_ENV", "development"),
         "SECRET_KEY": secret,
@@ -66,6 +70,22 @@ def load_config(overrides: dict | None = None, env: dict | None = None) -> dict:
         "LOG_JSON": _bool(env.get("EKINERJA_LOG_JSON"), production),
         "TRUSTED_PROXIES": int(env.get("EKINERJA_TRUSTED_PROXIES", "0")),
         "PER_PAGE": 50,
+        # Monthly realisations (domain.md §4).
+        "TODAY": today,  # fixes "today" on demo and training servers; None in production
+        "REALISATION_DEADLINE_DAY": int(env.get("EKINERJA_DEADLINE_DAY", "10")),
+        "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+        "EVIDENCE_MAX_FILES": 10,
+        # A form may carry several evidence files; each is checked against EVIDENCE_MAX_BYTES.
+        "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        # E-mail notifications: only when SMTP_HOST is set.
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_USER": env.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
+        "SMTP_TIMEOUT": 10,
+        "MAIL_FROM": env.get("MAIL_FROM", "ekinerja@ntbprov.go.id"),
+        "BASE_URL": env.get("EKINERJA_BASE_URL", "http://localhost:5000"),
     }
     config.update(overrides)
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {

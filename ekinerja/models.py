@@ -3,3 +3,4 @@ from ekinerja.audit.models import AuditEntry  # noqa: F401
 from ekinerja.auth.models import ApiToken, LoginAttempt, User, UserRole  # noqa: F401
 from ekinerja.org.models import Employee, Opd, Position, PositionHolding, Province, Unit  # noqa: F401
 from ekinerja.bsc.models import Indicator, MonthlyTarget, Objective, Realisation, Scorecard  # noqa: F401
+from ekinerja.realisations.models import Evidence, Notification, PeriodLock, PeriodReopening, PeriodSetting  # noqa: F401

@@ -43,6 +43,7 @@ class User(UserMixin, TimestampMixin, Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str]
+    email: Mapped[str | None] = mapped_column(String(255))  # notifications, when SMTP is configured
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), unique=True)
     # Empty until a password is issued: the account exists but cannot log in.
     password_hash: Mapped[str | None] = mapped_column(String(255))

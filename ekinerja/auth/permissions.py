@@ -42,6 +42,8 @@ POLICY: dict[str, dict[object, Scope]] = {
                    "unit_head": Scope.UNIT},
     "exchange": {Role.ADMIN: Scope.ALL, Role.GOVERNOR_OFFICE: Scope.ALL},
     "users.manage": {Role.ADMIN: Scope.ALL},
+    # Monthly periods: lock, reopen for named OPDs, deadline day (domain.md §4).
+    "periods.manage": {Role.ADMIN: Scope.ALL},
 }
 
 

@@ -250,3 +250,8 @@ class Realisation(TimestampMixin, Audited, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
     indicator: Mapped[Indicator] = relationship()
+
+    # Every UPDATE says "WHERE version = the version read": a change made meanwhile by someone else
+    # matches no row and fails (StaleDataError → 409) instead of being overwritten. The services
+    # raise the version themselves, on every change of value, status or evidence.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

@@ -638,6 +638,7 @@ class _Writer:
                 self.result.add("realisations", "created")
             else:
                 self.result.add("realisations", "updated")
+                current.version += 1  # a client holding the old version must reload (409)
             # Only what differs is set: 13.2 over a stored 13.2000 would be an empty change in the trail.
             if current.value != row.value:
                 current.value = row.value
