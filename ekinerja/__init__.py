@@ -59,21 +59,29 @@ def register_blueprints(app: Flask) -> None:
     from ekinerja.extensions import csrf
     from ekinerja.main.views import bp as main_bp
     from ekinerja.org.views import bp as org_bp
+    from ekinerja.realisations.admin_views import bp as periods_bp
+    from ekinerja.realisations.excel_views import bp as realisations_excel_bp
+    from ekinerja.realisations.views import bp as realisations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp, url_prefix="/organisasi")
     app.register_blueprint(bsc_bp, url_prefix="/kinerja")
     app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(realisations_bp, url_prefix="/realisasi")
+    app.register_blueprint(realisations_excel_bp, url_prefix="/realisasi/excel")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(periods_bp, url_prefix="/admin/periode")
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_commands(app: Flask) -> None:
     from ekinerja.cli import demo_cli, exchange_cli, org_cli, users_cli
+    from ekinerja.realisations.cli import periods_cli
 
     app.cli.add_command(org_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(exchange_cli)
+    app.cli.add_command(periods_cli)

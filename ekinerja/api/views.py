@@ -65,4 +65,4 @@ def openapi():
     return jsonify(document(server_url=url_for("api.me").rsplit("/me", 1)[0]))
 
 
-from ekinerja.api import exchange, scorecards  # noqa: E402,F401  (their routes join this blueprint)
+from ekinerja.api import exchange, realisations, scorecards  # noqa: E402,F401  (their routes join this blueprint)

@@ -47,7 +47,7 @@ def send_mail(to: str, subject: str, body: str) -> bool:
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = to
     msg["Subject"] = subject
-    msg.set_content(f"{body}\n\nBuka e-Kinerja NTB: {config['BASE_URL'].rstrip('/')}/tugas\n\n"
+    msg.set_content(f"{body}\n\nBuka e-Kinerja NTB: {config['BASE_URL'].rstrip('/')}/realisasi/tugas\n\n"
                     "Pesan ini dikirim otomatis; mohon tidak membalas.")
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]) as smtp:

@@ -1,0 +1,2 @@
+"""(placeholder: filled by its owner)"""
+API_ACCESS_TESTS: dict = {}
