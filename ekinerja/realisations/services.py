@@ -422,6 +422,10 @@ def inbox_query(actor, year: int | None = None, month: int | None = None):
                      .join(Unit, Position.head_of_unit_id == Unit.id).where(Unit.parent_id.is_(None)))
         conditions.append(Scorecard.owner_kind == OwnerKind.PROVINCE)
         conditions.append((Scorecard.owner_kind == OwnerKind.EMPLOYEE) & Scorecard.employee_id.in_(opd_heads))
+        # Where the OPD head's post is vacant, decisions with no held head above fall to the office.
+        headed_opds = (select(Unit.opd_id).join(Position, Position.head_of_unit_id == Unit.id)
+                       .join(Employee, Employee.position_id == Position.id).where(Unit.parent_id.is_(None)))
+        conditions.append((Scorecard.owner_kind != OwnerKind.PROVINCE) & Scorecard.opd_id.not_in(headed_opds))
     if not conditions:
         return None
     q = (select(Realisation).join(Indicator, Realisation.indicator_id == Indicator.id)
