@@ -398,12 +398,28 @@ class _Check:
                 self.add(at(row.path, "status"), f"{EXCHANGE_ONLY} {row.status.value} realisations")
             if not self.may_change(ctx):
                 self.add(row.owner.path, f"you may not change the realisations of {row.owner.label}")
-            elif key in self.stored_indicators:
-                current = stored.get((self.stored_indicators[key][0], row.month))
-                if current is not None and current.status not in (RealisationStatus.DRAFT, RealisationStatus.RETURNED) \
-                        and not _same_realisation(current, row):
-                    self.add(row.path, f"the realisation of month {row.month} is already {current.status.value}; "
-                             f"{EXCHANGE_ONLY} a replacement")
+                continue
+            current = stored.get((self.stored_indicators[key][0], row.month)) if key in self.stored_indicators else None
+            if current is not None and current.status not in (RealisationStatus.DRAFT, RealisationStatus.RETURNED) \
+                    and not _same_realisation(current, row):
+                self.add(row.path, f"the realisation of month {row.month} is already {current.status.value}; "
+                         f"{EXCHANGE_ONLY} a replacement")
+            elif (current is None or not _same_realisation(current, row)) and not self._month_open(ctx, row.month):
+                # A user's import is a change like any other: a closed or locked month keeps what it
+                # had (domain.md §4). Only the exchange of whole documents (administrators migrating
+                # history, statuses included) is outside the periods.
+                self.add(at(row.path, "month"), f"month {row.month} of {self.year} is closed or locked "
+                         f"for {row.owner.label}; nothing in it may change")
+
+    def _month_open(self, ctx: OwnerCtx, month: int) -> bool:
+        from ekinerja.org.models import Opd
+        from ekinerja.realisations import periods
+
+        cache = self.__dict__.setdefault("_open_months", {})
+        if ctx.opd not in cache:
+            opd_id = db.session.scalar(select(Opd.id).where(Opd.code == ctx.opd)) if ctx.opd else None
+            cache[ctx.opd] = {s.month: s.open for s in periods.year_states(self.year, opd_id)}
+        return cache[ctx.opd][month]
 
 
 def _above(view: OrgView, upper: OwnerCtx, lower: OwnerCtx) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,13 @@ def document(year: int, scorecards: list, realisations: list = (), organisation:
     doc["scorecards"] = scorecards
     doc["realisations"] = list(realisations)
     return doc
+
+
+@pytest.fixture(autouse=True)
+def open_months(app):
+    """Users' imports obey the monthly periods (domain.md §4): fix "today" on 5 February 2025, when
+    January (until 10 February) and February 2025 are open. Tests of closed months move it."""
+    before = app.config.get("TODAY")
+    app.config["TODAY"] = date(2025, 2, 5)
+    yield
+    app.config["TODAY"] = before

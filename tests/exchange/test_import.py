@@ -1,4 +1,5 @@
 """import_document: the whole document checked first, every error with its path, idempotent."""
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -298,3 +299,30 @@ def test_a_unit_cannot_be_put_under_itself(ctx, sample):
         import_document(None, sample)
     assert paths(exc) == {"organisation.units[1].parent": "this would put unit DIKES-A under itself",
                           "organisation.units[2].parent": "this would put unit DIKES-B under itself"}
+
+
+def test_a_users_import_obeys_closed_and_locked_months(app, ctx, org, make_user):
+    from ekinerja.realisations import periods
+
+    operator = make_user(("opd_operator", org.a))
+    own = card(opd(org.a.code), objective("SS1", "stakeholder", indicator("A-01")))
+    import_document(operator, document(2025, [own], [realisation(opd(org.a.code), "A-01", 1, "20", status="draft")]))
+    db.session.commit()
+    app.config["TODAY"] = date(2025, 2, 11)  # January closed on 10 February
+    periods.lock(None, 2025, 2)  # February still runs, but is locked
+    db.session.commit()
+    doc = document(2025, [own], [realisation(opd(org.a.code), "A-01", 1, "25", status="draft"),
+                                 realisation(opd(org.a.code), "A-01", 2, "25", status="draft")])
+    with pytest.raises(ValidationFailed) as exc:
+        import_document(operator, doc)
+    assert paths(exc) == {
+        "realisations[0].month": f"month 1 of 2025 is closed or locked for OPD {org.a.code}; nothing in it may change",
+        "realisations[1].month": f"month 2 of 2025 is closed or locked for OPD {org.a.code}; nothing in it may change",
+    }
+    db.session.rollback()
+    assert db.session.scalar(select(Realisation.value)) == D("20")
+    # The same values unchanged are no change; the administrators' exchange is outside the periods.
+    import_document(operator, document(2025, [own], [realisation(opd(org.a.code), "A-01", 1, "20", status="draft")]))
+    import_document(make_user("governor_office"), doc)
+    db.session.commit()
+    assert sorted(db.session.scalars(select(Realisation.value))) == [D("25"), D("25")]
