@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ekinerja.auth.permissions import can_scorecard, require
 from ekinerja.bsc.models import (DEFAULT_WEIGHTS, CascadeKind, Indicator, MonthlyTarget, Objective,
-                                 OwnerKind, Perspective, Rollup, Scorecard)
+                                 OwnerKind, Perspective, Realisation, RealisationStatus, Rollup, Scorecard)
 from ekinerja.bsc.scoring import Aggregation, Polarity
 from ekinerja.errors import ValidationFailed
 from ekinerja.db import get_or_raise
@@ -286,6 +286,14 @@ def delete_indicator(actor, indicator: Indicator) -> None:
     require(can_scorecard(actor, "bsc.manage", indicator.scorecard))
     if indicator.children:
         raise ValidationFailed("Indikator ini sudah dikaskadekan ke bawah; hapus atau pindahkan turunannya dulu.")
+    decided = db.session.scalar(
+        select(func.count()).select_from(Realisation).where(
+            Realisation.indicator_id == indicator.id,
+            Realisation.status.in_((RealisationStatus.SUBMITTED, RealisationStatus.APPROVED))))
+    if decided:
+        # Submitted and approved values are the record of the year (domain.md §4): they stay.
+        raise ValidationFailed(f"Indikator ini sudah memiliki {decided} realisasi yang diajukan atau disetujui; "
+                               "indikator tidak dapat dihapus.")
     db.session.delete(indicator)
     db.session.flush()
 

@@ -363,3 +363,9 @@ def test_no_evidence_once_submitted(iku, people, submitted):
     before = stored(submitted.id)
     refused(InvalidTransition, rs.add_evidence, people.staff1, submitted, pdf_bytes(), "a.pdf", submitted.version)
     assert stored(submitted.id) == before
+
+
+def test_an_indicator_with_submitted_values_cannot_be_deleted(iku, people, submitted):
+    exc = refused(ValidationFailed, bsc.delete_indicator, None, iku.s1)
+    assert "1 realisasi yang diajukan atau disetujui" in exc.message
+    assert stored(submitted.id)[1] == RealisationStatus.SUBMITTED
