@@ -4,3 +4,5 @@ from ekinerja.auth.models import ApiToken, LoginAttempt, User, UserRole  # noqa:
 from ekinerja.org.models import Employee, Opd, Position, PositionHolding, Province, Unit  # noqa: F401
 from ekinerja.bsc.models import Indicator, MonthlyTarget, Objective, Realisation, Scorecard  # noqa: F401
 from ekinerja.realisations.models import Evidence, Notification, PeriodLock, PeriodReopening, PeriodSetting  # noqa: F401
+from ekinerja.contracts.models import Agreement, AgreementVersion, PkProgramme, PkTarget  # noqa: F401
+from ekinerja.a3.models import A3Action, A3Attention, A3Attitude  # noqa: F401
