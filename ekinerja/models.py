@@ -6,3 +6,4 @@ from ekinerja.bsc.models import Indicator, MonthlyTarget, Objective, Realisation
 from ekinerja.realisations.models import Evidence, Notification, PeriodLock, PeriodReopening, PeriodSetting  # noqa: F401
 from ekinerja.contracts.models import Agreement, AgreementVersion, PkProgramme, PkTarget  # noqa: F401
 from ekinerja.a3.models import A3Action, A3Attention, A3Attitude  # noqa: F401
+from ekinerja.contracts import guard  # noqa: F401,E402  (signed agreements never change)

@@ -53,7 +53,7 @@ def find(indicator: Indicator, month: int) -> Realisation | None:
 # ------------------------------------------------------------------ values
 
 def parse_value(raw, field: str = "value") -> Decimal | None:
-    """A number as people type it: "12.5", "12,5", "1.234,5" (Indonesian), or empty."""
+    """A number as people type it: "12.5", "12,5", "1.234,5", "1.250.000" (Indonesian), or empty."""
     if raw is None:
         return None
     if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
@@ -64,6 +64,8 @@ def parse_value(raw, field: str = "value") -> Decimal | None:
             return None
         if "," in text:
             text = text.replace(".", "").replace(",", ".")
+        elif text.count(".") > 1:  # 1.250.000 (Indonesian thousands); a single dot is a decimal point
+            text = text.replace(".", "")
         try:
             value = Decimal(text)
         except InvalidOperation:

@@ -276,7 +276,7 @@ def test_values_computed_from_children_are_not_entered(iku, people):
 
 
 @pytest.mark.parametrize("raw, expected", [("12.5", D("12.5")), ("12,5", D("12.5")), ("1.234,5", D("1234.5")),
-                                           ("-3", D("-3")), (" 7 ", D("7")), ("", None), (None, None)])
+                                           ("-3", D("-3")), ("1.250.000", D("1250000")), (" 7 ", D("7")), ("", None), (None, None)])
 def test_values_as_people_type_them(raw, expected):
     assert rs.parse_value(raw) == expected
 
