@@ -51,11 +51,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from ekinerja.a3.views import bp as a3_bp
     from ekinerja.admin.views import bp as admin_bp
     from ekinerja.api.views import bp as api_bp
     from ekinerja.audit.views import bp as audit_bp
     from ekinerja.auth.views import bp as auth_bp
     from ekinerja.bsc.views import bp as bsc_bp
+    from ekinerja.contracts.public_views import bp as verification_bp
+    from ekinerja.contracts.views import bp as contracts_bp
     from ekinerja.extensions import csrf
     from ekinerja.main.views import bp as main_bp
     from ekinerja.org.views import bp as org_bp
@@ -70,6 +73,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(realisations_bp, url_prefix="/realisasi")
     app.register_blueprint(realisations_excel_bp, url_prefix="/realisasi/excel")
+    app.register_blueprint(contracts_bp, url_prefix="/perjanjian")
+    app.register_blueprint(a3_bp, url_prefix="/a3")
+    app.register_blueprint(verification_bp, url_prefix="/verifikasi")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(periods_bp, url_prefix="/admin/periode")
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
@@ -78,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from ekinerja.cli import demo_cli, exchange_cli, org_cli, users_cli
+    from ekinerja.contracts.cli import a3_cli, contracts_cli
     from ekinerja.realisations.cli import periods_cli
 
     app.cli.add_command(org_cli)
@@ -85,3 +92,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(exchange_cli)
     app.cli.add_command(periods_cli)
+    app.cli.add_command(a3_cli)
+    app.cli.add_command(contracts_cli)

@@ -221,7 +221,8 @@ API_ACCESS_TESTS = {
 # ROUTES_COVERED ({name: [(method, path, allowed), ...]} or a plain list of such rows) and
 # API_ACCESS_TESTS ({(method, rule): "where the test is"}).
 ACCESS_MODULES = ["tests.bsc.test_views", "tests.realisations.test_views", "tests.realisations.test_excel",
-                  "tests.realisations.test_periods_admin", "tests.api.test_realisations"]
+                  "tests.realisations.test_periods_admin", "tests.api.test_realisations",
+                  "tests.contracts.test_views", "tests.a3.test_views", "tests.contracts.test_verification"]
 
 
 def covered_elsewhere(adapter) -> set[tuple[str, str]]:

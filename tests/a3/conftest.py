@@ -1,0 +1,1 @@
+from tests.contracts.conftest import iku, people, realise, scan, today  # noqa: F401
