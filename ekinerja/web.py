@@ -198,6 +198,7 @@ def nav_items(user) -> list[tuple[str, str, str]]:
         items.append((url_for("org.unit", unit_id=unit_id), "Unit saya", "my_unit"))
     if can(user, "bsc.view"):
         items.append((url_for("bsc.index"), "Kinerja", "bsc"))
+    items += _realisation_items(user)
     org = access(user, "org.manage") or access(user, "org.view")
     if org.scope == Scope.ALL:
         items.append((url_for("org.index"), "Organisasi", "org"))
@@ -209,4 +210,31 @@ def nav_items(user) -> list[tuple[str, str, str]]:
     if can(user, "audit.view"):
         items.append((url_for("audit.index"), "Jejak audit", "audit"))
     items.append((url_for("auth.change_password"), "Ganti kata sandi", "password"))
+    return items
+
+
+def _with_count(label: str, count: int):
+    """A menu label with a count badge (Markup: the label is ours, the count a number)."""
+    from markupsafe import Markup, escape
+
+    return Markup('{} <span class="badge count">{}</span>').format(escape(label), int(count)) if count else label
+
+
+def _realisation_items(user) -> list:
+    """Kinerja saya, Persetujuan (for approvers) and Tugas, the last two with what waits (counts
+    from a few COUNT queries, once per request)."""
+    from flask import url_for
+
+    from ekinerja.realisations import views as realisations
+
+    enters, decides = realisations.enters_values(user), realisations.decides(user)
+    if not (enters or decides):
+        return []
+    counts = realisations.task_counts(user)
+    items = []
+    if enters:
+        items.append((url_for("realisations.mine"), "Kinerja saya", "realisasi"))
+    if decides:
+        items.append((url_for("realisations.inbox"), _with_count("Persetujuan", counts["to_approve"]), "persetujuan"))
+    items.append((url_for("realisations.tasks"), _with_count("Tugas", counts["total"]), "tugas"))
     return items

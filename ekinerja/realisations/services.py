@@ -139,7 +139,9 @@ def _require_version(realisation: Realisation, version) -> None:
     try:
         seen = int(version)
     except (TypeError, ValueError):
-        raise Conflict("Versi data tidak disertakan. Muat ulang lalu coba lagi.") from None
+        # No version: the client believed there was nothing yet (a second tab creating the same month).
+        raise Conflict(f"Realisasi ini sudah diisi oleh pengguna lain (versi {realisation.version}). "
+                       "Muat ulang halaman untuk melihatnya, lalu coba lagi.") from None
     if seen != realisation.version:
         raise Conflict(f"Realisasi ini telah diubah (versi {realisation.version}, Anda melihat versi {seen}). "
                        "Muat ulang halaman untuk melihat perubahan terbaru, lalu coba lagi.")
