@@ -248,6 +248,231 @@ LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
             "description": "en: pesan kesalahan dalam bahasa Inggris", "schema": {"type": "string"}}
 
 
+# ---------------------------------------------------------------- realisations (api.md "Realisations")
+
+STATUSES = ["draft", "submitted", "approved", "returned"]
+VERSION_RULE = ("Versi yang terakhir dilihat klien (bilangan bulat). Versi yang usang, atau tidak disertakan "
+                "padahal realisasinya sudah ada: 409, tanpa perubahan apa pun.")
+
+SCHEMAS.update({
+    "Evidence": obj({
+        "id": {"type": "integer"},
+        "name": string("Nama berkas (ekstensi mengikuti jenis isi berkas)"),
+        "size": {"type": "integer", "description": "Ukuran dalam byte"},
+        "sha256": string(pattern=r"^[0-9a-f]{64}$"),
+        "content_type": string(enum=["application/pdf", "image/jpeg", "image/png",
+                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]),
+        "uploaded_at": string("Waktu unggah (ISO 8601, UTC)"),
+        "url": string("Alamat unduhan: GET dengan token yang sama"),
+    }, description="Berkas bukti satu realisasi"),
+    "Realisation": obj({
+        "id": {"type": "integer"},
+        "indicator": obj({"id": {"type": "integer"}, "code": string(), "name": string(), "unit": string("Satuan"),
+                          "scorecard_id": {"type": "integer"}}),
+        "owner": ref("Owner"),
+        "year": {"type": "integer"},
+        "month": {"type": "integer", "minimum": 1, "maximum": 12},
+        "value": decimal("Nilai bulan ini", null=True),
+        "status": string(enum=STATUSES),
+        "version": {"type": "integer", "minimum": 1,
+                    "description": "Naik pada setiap perubahan nilai, status atau bukti; kirim kembali saat mengubah"},
+        "note": nullable(string("Catatan")),
+        "reason": nullable(string("Faktor penghambat (wajib bila capaian merah saat diajukan)")),
+        "follow_up": nullable(string("Tindak lanjut (wajib bila capaian merah saat diajukan)")),
+        "return_comment": nullable(string("Catatan atasan saat mengembalikan")),
+        "submitted_at": nullable(string("ISO 8601, UTC")),
+        "decided_at": nullable(string("ISO 8601, UTC")),
+        "updated_at": string("ISO 8601, UTC"),
+        "evidence": {"type": "array", "items": ref("Evidence")},
+        "computed": {"allOf": [ref("IndicatorComputed")], "description":
+                     "Angka indikator pada bulan ini (domain.md §3.1) bila nilai ini dihitung: nilai ini bersama "
+                     "nilai bulan-bulan sebelumnya yang disetujui atau diajukan, seperti formulir isian "
+                     "menampilkannya (merah: faktor penghambat dan tindak lanjut wajib saat diajukan). Angka "
+                     "resmi /scorecards/{scorecard_id} hanya menghitung nilai yang disetujui; bila semuanya "
+                     "disetujui, keduanya sama."},
+    }, description="Realisasi satu indikator pada satu bulan"),
+    "EvidenceAdded": obj({"evidence": ref("Evidence"), "realisation": ref("Realisation")}),
+    "MonthState": obj({
+        "month": {"type": "integer", "minimum": 1, "maximum": 12},
+        "state": string("not_started: belum dimulai; open: terbuka; reopened: dibuka kembali untuk OPD ini; "
+                        "closed: lewat batas waktu; locked: dikunci administrator",
+                        enum=["not_started", "open", "reopened", "closed", "locked"]),
+        "deadline": string("Hari terakhir pengisian (YYYY-MM-DD)", format="date"),
+        "locked": {"type": "boolean"},
+        "reopened_until": nullable(string("Dibuka kembali s.d. tanggal ini", format="date")),
+    }),
+    "StoredRealisation": obj({
+        "id": {"type": "integer"},
+        "month": {"type": "integer", "minimum": 1, "maximum": 12},
+        "value": decimal("Nilai", null=True),
+        "status": string(enum=STATUSES),
+        "version": {"type": "integer", "minimum": 1},
+    }),
+    "MyIndicator": {"allOf": [ref("IndicatorFields"), obj({
+        "entered": {"type": "boolean", "description": "true: nilainya diisi (rollup manual); false: dihitung "
+                                                      "dari indikator di bawahnya, tidak diisi"},
+        "realisations": {"type": "array", "items": ref("StoredRealisation"),
+                         "description": "Realisasi tahun ini yang sudah ada, urut bulan, dengan versinya"},
+    })]},
+    "MyIndicators": obj({
+        "year": {"type": "integer"},
+        "scorecards": {"type": "array", "items": obj({
+            "id": {"type": "integer"},
+            "owner": ref("Owner"),
+            "months": {"type": "array", "items": ref("MonthState"), "minItems": 12, "maxItems": 12},
+            "indicators": {"type": "array", "items": ref("MyIndicator")},
+        })},
+    }),
+    "RealisationEntry": {
+        "type": "object", "additionalProperties": False,
+        "description": "Isian yang tidak dikirim tetap seperti tersimpan; null atau \"\" mengosongkannya. "
+                       "Isian lain: 400.",
+        "properties": {
+            "value": nullable(string("Nilai sebagai string: \"12.5\" (juga \"12,5\"); paling banyak 4 desimal",
+                                     example="12.5")),
+            "note": nullable(string("Catatan (paling panjang 4000 karakter)")),
+            "reason": nullable(string("Faktor penghambat")),
+            "follow_up": nullable(string("Tindak lanjut")),
+            "version": nullable({"type": "integer", "description": VERSION_RULE + " Kosongkan saat membuat."}),
+        },
+    },
+    "Decision": {"type": "object", "additionalProperties": False, "required": ["version"],
+                 "properties": {"version": {"type": "integer", "description": VERSION_RULE}}},
+    "ReturnDecision": {"type": "object", "additionalProperties": False, "required": ["version", "comment"],
+                       "properties": {"version": {"type": "integer", "description": VERSION_RULE},
+                                      "comment": string("Apa yang perlu diperbaiki (wajib; tanpa komentar: 422)")}},
+})
+
+RESPONSES.update({
+    "BadBody": {"description": "Badan permintaan rusak: bukan objek JSON, isian tak dikenal, atau tipe isian salah "
+                               "(details menyebut setiap isian)", "content": {JSON: {"schema": ref("Error")}}},
+    "Conflict": {"description": "Versi usang atau tidak disertakan: data telah diubah (atau dibuat) oleh orang lain; "
+                                "tidak ada yang berubah. Muat ulang lalu coba lagi.",
+                 "content": {JSON: {"schema": ref("Error")}}},
+    "Locked": {"description": "Bulan ini sudah ditutup (lewat batas waktu), dikunci administrator, atau belum "
+                              "dimulai; tidak ada yang berubah", "content": {JSON: {"schema": ref("Error")}}},
+    "Unprocessable": {"description": "Nilai tidak valid (code invalid: details menyebut setiap field) atau "
+                                     "perubahan status tidak diizinkan (code invalid_transition)",
+                      "content": {JSON: {"schema": ref("Error")}}},
+})
+
+
+def _json_body(schema: dict) -> dict:
+    return {"required": True, "content": {JSON: {"schema": schema}}}
+
+
+def realisation_paths() -> dict:
+    realisation_id = path_id("realisation_id", "Id realisasi")
+    refusals = {"400": err("BadBody"), "401": err("Unauthorized"), "403": err("Forbidden"), "404": err("NotFound"),
+                "409": err("Conflict"), "422": err("Unprocessable"), "423": err("Locked")}
+
+    def decision(operation_id: str, summary: str, description: str, body: dict) -> dict:
+        return {"post": {
+            "operationId": operation_id, "summary": summary, "description": description,
+            "parameters": [realisation_id, LANGUAGE], "requestBody": _json_body(body),
+            "responses": {"200": ok("Realisasi dengan status dan versi barunya", ref("Realisation")), **refusals}}}
+
+    return {
+        "/me/indicators": {"get": {
+            "operationId": "myIndicators",
+            "summary": "Indikator yang nilainya diisi pemanggil, dengan targetnya",
+            "description": "Kartu kinerja tahun ini yang realisasinya diisi pemanggil sendiri: miliknya, unit yang "
+                           "dipimpinnya, OPD yang dioperasikannya, kartu provinsi (Biro Organisasi). Per kartu: "
+                           "keadaan dua belas bulan (terbuka, ditutup, dikunci, dibuka kembali) dan indikatornya "
+                           "dengan target tahunan, rentang, target bulanan, polaritas, agregasi, satuan, dan "
+                           "realisasi yang sudah ada beserta versinya.",
+            "parameters": [param("Year"), LANGUAGE],
+            "responses": {"200": ok("Kartu dan indikator pemanggil", ref("MyIndicators")),
+                          "400": err("BadRequest"), "401": err("Unauthorized")}}},
+        "/realisations": {"get": {
+            "operationId": "listRealisations",
+            "summary": "Realisasi yang boleh dilihat pemanggil",
+            "description": "Realisasi kartu-kartu yang boleh dilihat pemanggil (seperti GET /scorecards): semua "
+                           "untuk administrator, Biro Organisasi, gubernur dan auditor; OPD-nya untuk operator OPD; "
+                           "subpohon unitnya untuk kepala unit; miliknya sendiri (dan kartu provinsi) untuk staf. "
+                           "Urut bulan, OPD, kartu, kode indikator; per halaman (meta.total: jumlah seluruhnya).",
+            "parameters": [
+                param("Year"),
+                {"name": "month", "in": "query", "required": False,
+                 "description": "Bulan 1–12; bawaan: semua bulan", "schema": {"type": "integer", "minimum": 1,
+                                                                             "maximum": 12}},
+                {"name": "opd", "in": "query", "required": False,
+                 "description": "Kode SIPD OPD: hanya kartu di dalam OPD ini (kode yang tidak dikenal: daftar kosong)",
+                 "schema": {"type": "string"}},
+                {"name": "status", "in": "query", "required": False, "schema": {"type": "string", "enum": STATUSES}},
+                {"name": "page", "in": "query", "required": False, "description": "Halaman, mulai 1",
+                 "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {"name": "per_page", "in": "query", "required": False, "description": "Butir per halaman (1–500)",
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+                LANGUAGE],
+            "responses": {
+                "200": {"description": "Satu halaman realisasi", "content": {JSON: {"schema": obj({
+                    "data": {"type": "array", "items": ref("Realisation")},
+                    "meta": obj({"page": {"type": "integer"}, "per_page": {"type": "integer"},
+                                 "total": {"type": "integer"}}),
+                })}}},
+                "400": err("BadRequest"), "401": err("Unauthorized")}}},
+        "/indicators/{indicator_id}/realisations/{year}/{month}": {"put": {
+            "operationId": "putRealisation",
+            "summary": "Buat atau ubah nilai satu bulan (draf atau yang dikembalikan)",
+            "description": "Hanya untuk indikator yang nilainya diisi pemanggil (miliknya, atau atas namanya oleh "
+                           "operator OPD atau atasan), rollup manual, pada bulan yang terbuka. Membuat: tanpa "
+                           "version, jawaban 201. Mengubah: version yang terakhir dilihat, jawaban 200; versi usang: "
+                           "409 dan nilai tersimpan tidak berubah. Mengubah realisasi yang dikembalikan menjadikannya "
+                           "draf lagi.",
+            "parameters": [path_id("indicator_id", "Id indikator"),
+                           {"name": "year", "in": "path", "required": True,
+                            "description": "Tahun indikator; tahun lain: 404",
+                            "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
+                           {"name": "month", "in": "path", "required": True, "description": "Bulan 1–12",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 12}},
+                           LANGUAGE],
+            "requestBody": _json_body(ref("RealisationEntry")),
+            "responses": {"200": ok("Realisasi yang diubah (atau tetap bila tidak ada yang berbeda)",
+                                    ref("Realisation")),
+                          "201": ok("Realisasi yang dibuat (draf, versi 1)", ref("Realisation")), **refusals}}},
+        "/realisations/{realisation_id}/submit": decision(
+            "submitRealisation", "Ajukan draf atau realisasi yang dikembalikan kepada atasan",
+            "Oleh pengisi indikator. Nilai wajib ada; bila capaiannya merah (di bawah 80%), faktor penghambat "
+            "(reason) dan tindak lanjut (follow_up) wajib diisi lebih dulu: 422 menyebut keduanya.",
+            ref("Decision")),
+        "/realisations/{realisation_id}/approve": decision(
+            "approveRealisation", "Setujui realisasi yang diajukan",
+            "Oleh atasan yang berwenang (domain.md §4): atasan langsung pemilik, kepala OPD untuk kartu OPD, Biro "
+            "Organisasi untuk kartu provinsi dan kepala OPD. Hanya nilai yang disetujui masuk angka resmi.",
+            ref("Decision")),
+        "/realisations/{realisation_id}/return": decision(
+            "returnRealisation", "Kembalikan realisasi yang diajukan, dengan komentar",
+            "Oleh atasan yang berwenang; komentar wajib (tanpa komentar: 422). Pemilik memperbaiki lalu mengajukan "
+            "kembali.", ref("ReturnDecision")),
+        "/realisations/{realisation_id}/evidence": {"post": {
+            "operationId": "addEvidence",
+            "summary": "Lampirkan satu berkas bukti",
+            "description": "PDF, JPG, PNG, XLSX atau DOCX, paling besar 10 MB; jenisnya dibaca dari isi berkas, "
+                           "bukan dari namanya (berkas lain: 422). Hanya pada draf atau realisasi yang dikembalikan, "
+                           "pada bulan yang terbuka. Versi realisasi naik.",
+            "parameters": [realisation_id, LANGUAGE],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj({
+                "file": string("Berkas bukti", format="binary"),
+                "version": {"type": "integer", "description": VERSION_RULE},
+            })}}},
+            "responses": {"201": ok("Bukti yang ditambahkan dan realisasi dengan versi barunya", ref("EvidenceAdded")),
+                          **refusals,
+                          "413": {"description": "Permintaan melebihi batas ukuran server",
+                                  "content": {JSON: {"schema": ref("Error")}}}}}},
+        "/evidence/{evidence_id}": {"get": {
+            "operationId": "downloadEvidence",
+            "summary": "Unduh satu berkas bukti",
+            "description": "Bagi yang boleh melihat realisasinya (kartunya, pengisinya, atau atasannya).",
+            "parameters": [path_id("evidence_id", "Id berkas bukti"), LANGUAGE],
+            "responses": {"200": {"description": "Berkas dengan jenis isi aslinya (Content-Disposition: attachment)",
+                                  "content": {t: {"schema": {"type": "string", "format": "binary"}}
+                                              for t in SCHEMAS["Evidence"]["properties"]["content_type"]["enum"]}},
+                          "401": err("Unauthorized"), "403": err("Forbidden"), "404": err("NotFound")}}},
+    }
+
+
 def paths() -> dict:
     return {
         "/me": {"get": {
@@ -344,6 +569,7 @@ def paths() -> dict:
                               "400": err("BadRequest"), "401": err("Unauthorized"), "403": err("Forbidden"),
                               "422": err("Invalid")}},
         },
+        **realisation_paths(),
     }
 
 

@@ -139,9 +139,7 @@ def _require_version(realisation: Realisation, version) -> None:
     try:
         seen = int(version)
     except (TypeError, ValueError):
-        # No version: the client believed there was nothing yet (a second tab creating the same month).
-        raise Conflict(f"Realisasi ini sudah diisi oleh pengguna lain (versi {realisation.version}). "
-                       "Muat ulang halaman untuk melihatnya, lalu coba lagi.") from None
+        raise Conflict("Versi data tidak disertakan. Muat ulang lalu coba lagi.") from None
     if seen != realisation.version:
         raise Conflict(f"Realisasi ini telah diubah (versi {realisation.version}, Anda melihat versi {seen}). "
                        "Muat ulang halaman untuk melihat perubahan terbaru, lalu coba lagi.")
@@ -202,6 +200,10 @@ def save(actor, indicator: Indicator, month: int, entry: Entry, version=None) ->
         db.session.add(current)
         flush()
         return current
+    if version in (None, ""):
+        # The client believed there was nothing yet: another tab or person created it meanwhile.
+        raise Conflict(f"Realisasi bulan ini sudah diisi (versi {current.version}). "
+                       "Muat ulang halaman untuk melihatnya, lalu coba lagi.")
     _require_version(current, version)
     if current.status not in EDITABLE:
         raise InvalidTransition("Realisasi yang sudah diajukan atau disetujui tidak dapat diubah.")
