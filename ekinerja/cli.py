@@ -99,6 +99,10 @@ def demo_load():
     width = max(len(u) for u, _, _ in logins)
     for username, password, who in logins:
         click.echo(f"  {username.ljust(width)}  {password}  {who}")
+    from ekinerja.demo.agreements import sample_code
+    code = sample_code()
+    if code:  # a printed, signed and published agreement to check on the public page
+        click.echo(f"Verifikasi dokumen (tanpa masuk): {current_app.config['BASE_URL'].rstrip('/')}/verifikasi/{code}")
 
 
 @exchange_cli.command("import")

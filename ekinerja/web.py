@@ -207,6 +207,8 @@ def nav_items(user) -> list[tuple[str, str, str]]:
             items.append((url_for("org.opd", opd_id=opd_id), "Organisasi OPD", "org"))
     if can(user, "users.manage"):
         items.append((url_for("admin.users"), "Pengguna", "users"))
+    if can(user, "periods.manage"):
+        items.append((url_for("periods.index"), "Periode", "periods"))
     if can(user, "audit.view"):
         items.append((url_for("audit.index"), "Jejak audit", "audit"))
     items.append((url_for("auth.change_password"), "Ganti kata sandi", "password"))

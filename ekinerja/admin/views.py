@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
-from ekinerja.admin.forms import ActionForm, NewUserForm, RoleForm
+from ekinerja.admin.forms import ActionForm, EmailForm, NewUserForm, RoleForm
 from ekinerja.auth import services
 from ekinerja.auth.models import Role, User
 from ekinerja.auth.permissions import can, require
@@ -56,18 +56,37 @@ def user_new():
             user = services.create_user(current_user, form.username.data, form.display_name.data,
                                         form.password.data, [(Role(form.role.data), form.opd.data)],
                                         current_app.config["PASSWORD_HASH_METHOD"])
+            services.set_email(current_user, user, form.email.data)
         if saved:
             flash(f"Pengguna {user.username} dibuat.", "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/user_new.html", form=form), 422 if form.errors else 200
 
 
+def _user_page(user: User, form: RoleForm | None = None, email_form: EmailForm | None = None, **extra):
+    if form is None:
+        form = RoleForm(formdata=None)
+    form.opd.choices = _opd_choices()
+    return render_template("admin/user.html", user=user, form=form, action=ActionForm(),
+                           email_form=email_form or EmailForm(formdata=None, email=user.email), **extra)
+
+
 @bp.get("/pengguna/<int:user_id>")
 def user(user_id: int):
+    return _user_page(_user(user_id))
+
+
+@bp.post("/pengguna/<int:user_id>/surel")
+def user_email(user_id: int):
     user = _user(user_id)
-    form = RoleForm()
-    form.opd.choices = _opd_choices()
-    return render_template("admin/user.html", user=user, form=form, action=ActionForm())
+    form = EmailForm()
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            services.set_email(current_user, user, form.email.data)
+        if saved:
+            flash(f"Surel {user.email} disimpan." if user.email else "Surel dihapus.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, email_form=form), 422
 
 
 @bp.post("/pengguna/<int:user_id>/peran")
@@ -81,7 +100,7 @@ def role_add(user_id: int):
         if saved:
             flash("Peran ditambahkan.", "success")
             return redirect(url_for("admin.user", user_id=user.id))
-    return render_template("admin/user.html", user=user, form=form, action=ActionForm()), 422
+    return _user_page(user, form=form), 422
 
 
 @bp.post("/pengguna/<int:user_id>/peran/<int:role_id>/cabut")
@@ -106,9 +125,7 @@ def password_reset(user_id: int):
         password = services.reset_password(current_user, user, current_app.config["PASSWORD_HASH_METHOD"])
         db.session.commit()
         # Shown once, on this page only; never stored in plain text.
-        form = RoleForm()
-        form.opd.choices = _opd_choices()
-        return render_template("admin/user.html", user=user, form=form, action=ActionForm(), new_password=password)
+        return _user_page(user, new_password=password)
     return redirect(url_for("admin.user", user_id=user.id))
 
 

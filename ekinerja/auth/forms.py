@@ -16,3 +16,9 @@ class ChangePasswordForm(BaseForm):
     confirm = PasswordField("Ulangi kata sandi baru", validators=[
         DataRequired("Ulangi kata sandi baru."), EqualTo("new_password", "Kedua kata sandi baru tidak sama.")])
     submit = SubmitField("Simpan kata sandi")
+
+
+class OwnEmailForm(BaseForm):
+    """A user's own address for e-mailed notifications (checked by services.clean_email)."""
+    email = StringField("Alamat surel", validators=[Length(max=254)])
+    submit_email = SubmitField("Simpan surel")

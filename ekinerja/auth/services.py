@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -149,6 +150,32 @@ def revoke_role(actor, user: User, role_id: int) -> None:
     user.roles.remove(role)
     db.session.delete(role)
     db.session.flush()
+
+
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def clean_email(value: str | None, field: str = "email") -> str | None:
+    """An e-mail address as typed, trimmed; empty means none. Raises ValidationFailed when it is no
+    address (a mail header must never receive a line break or a second address)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > 254 or not EMAIL_PATTERN.fullmatch(value) or any(c in value for c in ',;<>"()[]'):
+        raise ValidationFailed("Alamat surel tidak valid.",
+                               [{"field": field, "message": "Alamat surel tidak valid, contoh: nama@ntbprov.go.id."}])
+    return value
+
+
+def set_email(actor, user: User, email: str | None) -> None:
+    """Set (or clear) the address notifications are e-mailed to: an administrator for anyone,
+    a user for himself."""
+    if actor is None or actor.id != user.id:
+        require(can(actor, "users.manage"))
+    value = clean_email(email)
+    if user.email != value:
+        user.email = value
+        db.session.flush()
 
 
 def set_active(actor, user: User, active: bool) -> None:

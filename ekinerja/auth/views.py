@@ -3,7 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ekinerja.audit.trail import set_actor
 from ekinerja.auth import services
-from ekinerja.auth.forms import ChangePasswordForm, LoginForm
+from ekinerja.auth.forms import ChangePasswordForm, LoginForm, OwnEmailForm
 from ekinerja.errors import Throttled
 from ekinerja.extensions import db
 from ekinerja.forms_util import saving
@@ -53,6 +53,12 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _account_page(form=None, email_form=None, status: int = 200):
+    """The account page: the password form and the user's own e-mail address."""
+    return render_template("auth/change_password.html", form=form or ChangePasswordForm(formdata=None),
+                           email_form=email_form or OwnEmailForm(formdata=None, email=current_user.email)), status
+
+
 @bp.route("/akun/kata-sandi", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -64,4 +70,18 @@ def change_password():
         if saved:
             flash("Kata sandi telah diganti.", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+    return _account_page(form=form, status=422 if form.errors else 200)
+
+
+@bp.post("/akun/surel")
+@login_required
+def own_email():
+    """Anyone sets (or clears) the address his notifications are e-mailed to."""
+    form = OwnEmailForm()
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            services.set_email(current_user, current_user, form.email.data)
+        if saved:
+            flash(f"Surel {current_user.email} disimpan." if current_user.email else "Surel dihapus.", "success")
+            return redirect(url_for("auth.change_password"))
+    return _account_page(email_form=form, status=422)

@@ -221,14 +221,28 @@ def load_demo(hash_method: str = "scrypt") -> list[tuple[str, str, str]]:
         _ensure_user(username, name, demo_hash, roles)
     db.session.flush()
     from ekinerja.demo.scorecards import load_scorecards  # it builds on this module's organisation
+    from ekinerja.demo.workflow import REOPEN_UNTIL, load_workflow
     load_scorecards()
-
-    logins = [(u, DEMO_PASSWORD, n) for u, n, _ in accounts]
+    from ekinerja.demo.agreements import load_agreements  # A3s and PKs, made from those scorecards
+    load_agreements()
+    # The workflow's logins: a staff member of Bidang Aplikasi Informatika with open work in
+    # November, and the head of the bidang with an inbox.
     by_unit = {r["unit_code"]: r for r in rows if r["is_unit_head"] == "ya"}
     kominfo_staff = next(r for r in rows if r["unit_code"] == f"{KOMINFO}.B2" and r["is_unit_head"] == "tidak")
-    for code, who in [(KOMINFO, "Kepala Diskominfotik"), (f"{KOMINFO}.B2", "Kepala Bidang Aplikasi Informatika")]:
-        logins.append((by_unit[code]["nip"], DEMO_PASSWORD, f"{by_unit[code]['name']}, {who}"))
-    logins.append((kominfo_staff["nip"], DEMO_PASSWORD, f"{kominfo_staff['name']}, {kominfo_staff['position']}"))
-    logins.append((by_unit[DINKES]["nip"], DEMO_PASSWORD, f"{by_unit[DINKES]['name']}, Kepala Dinas Kesehatan"))
+    load_workflow(kominfo_staff["nip"])
+
+    notes = {"admin": " — periode realisasi: menu Pengguna › Periode realisasi (/admin/periode)"}
+    logins = [(u, DEMO_PASSWORD, n + notes.get(u, "")) for u, n, _ in accounts]
+    kabid = by_unit[f"{KOMINFO}.B2"]
+    logins.append((by_unit[KOMINFO]["nip"], DEMO_PASSWORD, f"{by_unit[KOMINFO]['name']}, Kepala Diskominfotik"))
+    logins.append((kabid["nip"], DEMO_PASSWORD,
+                   f"{kabid['name']}, Kepala Bidang Aplikasi Informatika — alur realisasi: Persetujuan berisi "
+                   "2 realisasi November yang menunggu (setujui atau kembalikan)"))
+    logins.append((kominfo_staff["nip"], DEMO_PASSWORD,
+                   f"{kominfo_staff['name']}, {kominfo_staff['position']} — alur realisasi: Kinerja saya, "
+                   "realisasi November dikembalikan atasan; perbaiki, lampirkan bukti, ajukan lagi"))
+    logins.append((by_unit[DINKES]["nip"], DEMO_PASSWORD,
+                   f"{by_unit[DINKES]['name']}, Kepala Dinas Kesehatan — Persetujuan: September dibuka kembali "
+                   f"untuk Dinas Kesehatan s.d. {REOPEN_UNTIL.day} Desember {REOPEN_UNTIL.year}"))
     logins.append((by_unit[BAPPEDA]["nip"], DEMO_PASSWORD, f"{by_unit[BAPPEDA]['name']}, Kepala Bappeda"))
     return logins

@@ -143,7 +143,7 @@ def demo(app, live_server) -> Demo:
     _empty_database(app)  # whatever an earlier test left behind
     with app.app_context():
         logins = load_demo(app.config["PASSWORD_HASH_METHOD"])
-        kabid_nip = next(login for login, _, who in logins if who.endswith("Kepala Bidang Aplikasi Informatika"))
+        kabid_nip = next(login for login, _, who in logins if "Kepala Bidang Aplikasi Informatika" in who)
         kabid = db.session.scalar(select(Employee).where(Employee.nip == kabid_nip))
         bidang = kabid.position.unit
         staff = next(p.holder for p in bidang.positions if not p.is_unit_head and p.holder is not None)
