@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The demo's day: its November 2026 stays the open month whatever the calendar says
+# (`make run DEMO_TODAY=` serves it with the real date).
+DEMO_TODAY ?= 2026-11-29
 export FLASK_APP := wsgi
 
 .PHONY: install run test test-mariadb migrate-check clean
@@ -21,7 +24,7 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	@echo "e-Kinerja NTB: http://$(HOST):$(PORT)/"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	EKINERJA_TODAY=$(DEMO_TODAY) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 ## make test: install and run the whole suite (SQLite by default; MariaDB when
 ## EKINERJA_TEST_DATABASE_URL is set). Browser tests are skipped, with the reason, without Chromium.
