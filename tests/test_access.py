@@ -38,7 +38,9 @@ AUDIT_READERS = frozenset({ADMIN, AUDITOR})
 ADMINS = frozenset({ADMIN})
 
 # Public by design: reachable without logging in (test_public_routes_need_no_login).
-PUBLIC_RULES = {"/static/<path:filename>", "/masuk", "/healthz", "/api/v1/openapi.json"}
+PUBLIC_RULES = {"/static/<path:filename>", "/masuk", "/healthz", "/api/v1/openapi.json",
+                # document verification (tests/contracts/test_verification.py)
+                "/verifikasi/", "/verifikasi/<code>", "/verifikasi/<code>/dokumen.pdf"}
 
 
 # ------------------------------------------------------------------ what

@@ -7,15 +7,18 @@ the same content again gives the same bytes (the SHA-256 recorded at printing st
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
@@ -89,15 +92,38 @@ def esc(text) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# A number as the documents write it: 1.234,5 / Rp 1.250.000.000 / -3,75.
+_NUMBER = re.compile(r"^(Rp\s)?[-–]?\d[\d.]*(,\d+)?$")
+_PADDING = 3  # points, left and right of every cell (the style below)
+_MIN_FONT = 5.5
+
+
+def _number_cell(text: str, width: float, style: ParagraphStyle) -> Paragraph:
+    """A number is never broken across lines (1.23 / 4,5 reads as two numbers): in a column too
+    narrow for it, it is set smaller instead."""
+    room = width - 2 * _PADDING - 0.5
+    size = style.fontSize
+    needed = stringWidth(text, style.fontName, size)
+    if needed > room:
+        size = max(_MIN_FONT, size * room / needed)
+        style = ParagraphStyle(f"{style.name}-fit", parent=style, fontSize=size,
+                               leading=max(size * 1.25, style.leading * 0.8))
+    return Paragraph(esc(text), style)
+
+
 def table(rows: list[list], widths: list[float], header_rows: int = 1, st: Styles | None = None) -> Table:
-    """A ruled table; strings become wrapped paragraphs; the header repeats on every page."""
+    """A ruled table; strings become wrapped paragraphs (numbers are kept whole); the header repeats
+    on every page."""
     st = st or styles()
     data = []
     for i, row in enumerate(rows):
         out = []
-        for cell in row:
+        for j, cell in enumerate(row):
             if isinstance(cell, str):
-                cell = Paragraph(esc(cell), st.cell_bold if i < header_rows else st.cell)
+                if i >= header_rows and j < len(widths) and _NUMBER.match(cell.strip()):
+                    cell = _number_cell(cell.strip(), widths[j], st.cell)
+                else:
+                    cell = Paragraph(esc(cell), st.cell_bold if i < header_rows else st.cell)
             out.append(cell)
         data.append(out)
     t = Table(data, colWidths=widths, repeatRows=header_rows)
@@ -106,8 +132,8 @@ def table(rows: list[list], widths: list[float], header_rows: int = 1, st: Style
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING),
     ]))
     return t
 
@@ -174,12 +200,13 @@ def draw_letterhead(c, width: float, top: float, left: float, right: float, unit
     centre = (left + size + right) / 2
     c.setFillColor(colors.black)
     c.setFont(fonts.BOLD, 14)
-    c.drawCentredString(centre, top - 6 * mm, PROVINCE)
+    # Two lines or three, centred on the logo's height either way.
+    c.drawCentredString(centre, top - (6 if unit_name else 8) * mm, PROVINCE)
     c.setFont(fonts.BOLD, 11)
     if unit_name:
         c.drawCentredString(centre, top - 11 * mm, unit_name.upper())
     c.setFont(fonts.REGULAR, 8)
-    c.drawCentredString(centre, top - 16 * mm, PROVINCE_ADDRESS)
+    c.drawCentredString(centre, top - (16 if unit_name else 14) * mm, PROVINCE_ADDRESS)
     c.setStrokeColor(colors.black)
     c.setLineWidth(1.6)
     c.line(left, top - size - 2 * mm, right, top - size - 2 * mm)
@@ -188,23 +215,39 @@ def draw_letterhead(c, width: float, top: float, left: float, right: float, unit
     return size + 5 * mm
 
 
-def draw_qr(c, text: str, x: float, y: float, size: float) -> None:
-    """A QR code drawn module by module straight on the canvas (reportlab's widget renderer
-    would name a non-embedded Helvetica on the page)."""
-    widget = QrCodeWidget(text, barLevel="M")
-    qr = widget.qr
+@lru_cache(maxsize=64)
+def _qr_runs(text: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR code of the text as its module count and its dark runs (row, first column, length):
+    worked out once per document, not on every page."""
+    qr = QrCodeWidget(text, barLevel="M").qr
     qr.make()
     n = qr.getModuleCount()
+    runs = []
+    for row in range(n):
+        col = 0
+        while col < n:
+            if not qr.isDark(row, col):
+                col += 1
+                continue
+            start = col
+            while col < n and qr.isDark(row, col):
+                col += 1
+            runs.append((row, start, col - start))
+    return n, tuple(runs)
+
+
+def draw_qr(c, text: str, x: float, y: float, size: float) -> None:
+    """A QR code drawn straight on the canvas, a rectangle per run of dark modules (reportlab's
+    widget renderer would name a non-embedded Helvetica on the page)."""
+    n, runs = _qr_runs(text)
     quiet = 2
     cell = size / (n + 2 * quiet)
     c.saveState()
     c.setFillColor(colors.white)
     c.rect(x, y, size, size, stroke=0, fill=1)
     c.setFillColor(colors.black)
-    for row in range(n):
-        for col in range(n):
-            if qr.isDark(row, col):
-                c.rect(x + (col + quiet) * cell, y + size - (row + 1 + quiet) * cell, cell, cell, stroke=0, fill=1)
+    for row, col, length in runs:
+        c.rect(x + (col + quiet) * cell, y + size - (row + 1 + quiet) * cell, length * cell, cell, stroke=0, fill=1)
     c.restoreState()
 
 
