@@ -3,7 +3,6 @@ ekinerja.contracts.services: prefilled from the first party's scorecard, copied 
 checked before submission, compared, printed on A3 landscape (A4 on request)."""
 from __future__ import annotations
 
-
 from sqlalchemy import select
 
 from ekinerja.a3.models import A3Action, A3Attention, A3Attitude, ProgrammeKind
@@ -27,7 +26,8 @@ DEFAULT_ATTITUDES = [
 def prefill(version: AgreementVersion) -> dict[str, int]:
     """Fill an empty version from the first party's scorecard: an Action per indicator (target,
     TW I–IV, the unit below that carries it, the IKU above it serves), an Attention per province
-    IKU served, and the default Attitudes. Items already there are left as they are."""
+    IKU served (through the cascade: an eselon III's indicators serve the province's IKU through
+    their OPD's), and the default Attitudes. Items already there are left as they are."""
     from ekinerja.contracts.services import require_editable
 
     require_editable(version)
@@ -57,8 +57,9 @@ def prefill(version: AgreementVersion) -> dict[str, int]:
             responsible_unit_id=unit.id if unit else None, responsible=unit.name if unit else None, due_month=12,
             serves=f"{parent.code} {parent.name}" if parent else None))
         added["actions"] += 1
-        if parent is not None and parent.scorecard.owner_kind == OwnerKind.PROVINCE:
-            served.setdefault(parent.id, parent)
+        iku = _province_iku(parent)
+        if iku is not None:
+            served.setdefault(iku.id, iku)
     if not version.a3_attentions:
         for n, iku in enumerate(served.values(), start=1):
             version.a3_attentions.append(A3Attention(
@@ -67,6 +68,15 @@ def prefill(version: AgreementVersion) -> dict[str, int]:
             added["attentions"] += 1
     db.session.flush()
     return added
+
+
+def _province_iku(indicator: Indicator | None, limit: int = 8) -> Indicator | None:
+    """The province IKU an indicator serves, up its cascade (None when the chain stops before)."""
+    while indicator is not None and limit > 0:
+        if indicator.scorecard.owner_kind == OwnerKind.PROVINCE:
+            return indicator
+        indicator, limit = indicator.parent, limit - 1
+    return None
 
 
 def _carrying_units(indicator_ids: list[int]):
