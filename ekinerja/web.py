@@ -199,6 +199,11 @@ def nav_items(user) -> list[tuple[str, str, str]]:
     if can(user, "bsc.view"):
         items.append((url_for("bsc.index"), "Kinerja", "bsc"))
     items += _realisation_items(user)
+    from ekinerja.a3.views import sees_a3
+    if sees_a3(user):
+        items.append((url_for("a3.index"), "Perjanjian A3", "a3"))
+    if can(user, "bsc.view"):
+        items.append((url_for("contracts.index"), "Perjanjian Kinerja", "pk"))
     org = access(user, "org.manage") or access(user, "org.view")
     if org.scope == Scope.ALL:
         items.append((url_for("org.index"), "Organisasi", "org"))

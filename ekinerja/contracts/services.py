@@ -165,15 +165,15 @@ def level_for(kind: DocumentKind, first: Position) -> Level:
 
 def create(actor, kind: DocumentKind, year: int, first: Position) -> Agreement:
     """A new agreement of the year for the post, with its first version as a draft."""
-    level = level_for(kind, first)
-    second = None if level == Level.GOVERNOR_OPD else superior_position(first)
-    if level != Level.GOVERNOR_OPD and second is None:
-        raise ValidationFailed("Jabatan ini tidak memiliki atasan langsung.",
-                               [{"field": "position", "message": "Atasan langsung jabatan ini tidak ditemukan."}])
-    agreement = Agreement(kind=kind, year=year, level=level, opd_id=first.unit.opd_id, first_position=first,
-                          second_position=second)
+    agreement = Agreement(kind=kind, year=year, opd_id=first.unit.opd_id, first_position=first)
     agreement.opd = first.unit.opd
     _require(can_draft(actor, agreement), "Anda tidak berhak menyusun perjanjian untuk jabatan ini.")
+    agreement.level = level_for(kind, first)
+    second = None if agreement.level == Level.GOVERNOR_OPD else superior_position(first)
+    if agreement.level != Level.GOVERNOR_OPD and second is None:
+        raise ValidationFailed("Jabatan ini tidak memiliki atasan langsung.",
+                               [{"field": "position", "message": "Atasan langsung jabatan ini tidak ditemukan."}])
+    agreement.second_position = second
     if find_agreement(kind, year, first) is not None:
         raise ValidationFailed(f"{kind.label} {year} untuk jabatan ini sudah ada.",
                                [{"field": "position", "message": "Perjanjian tahun ini untuk jabatan ini sudah ada."}])
