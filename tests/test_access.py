@@ -12,7 +12,6 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from ekinerja.auth.models import User
@@ -20,6 +19,7 @@ from ekinerja.auth.services import issue_token, revoke_tokens
 from ekinerja.extensions import db
 from ekinerja.org.models import Employee, Position, Unit
 from tests.conftest import PASSWORD, valid_nip
+from tests.kit import is_login_redirect, snapshot
 
 # ------------------------------------------------------------------ who
 
@@ -172,19 +172,9 @@ def url(route: Route, w) -> str:
     return route.path.format(**w.ids)
 
 
-def snapshot() -> dict[str, list[str]]:
-    """Every row of every table, read on a connection of its own (outside the test's session)."""
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
-
-
 def fresh(stmt):
     with db.engine.connect() as conn:
         return conn.execute(stmt).scalar()
-
-
-def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/masuk"
 
 
 def call(client, route: Route, w, headers=None):

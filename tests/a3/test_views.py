@@ -16,7 +16,6 @@ import zipfile
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from ekinerja import storage
@@ -28,6 +27,7 @@ from ekinerja.extensions import db
 from ekinerja.org.models import Opd
 from tests.a3.conftest import (ADMIN, AUDITOR, GOVERNOR, GOVERNOR_OFFICE, IDENTITIES, KABID, OPERATOR_A, OPERATOR_B,
                                PRINTED, SIGNING)
+from tests.kit import is_login_redirect, snapshot, text_of
 
 EVERYONE = frozenset(IDENTITIES)
 PROVINCE_READERS = frozenset({ADMIN, GOVERNOR_OFFICE, GOVERNOR, AUDITOR})
@@ -93,11 +93,6 @@ POSTS = [r for r in ALL_ROUTES if r[1] == "POST"]
 
 # ------------------------------------------------------------------ helpers
 
-def snapshot() -> dict[str, list[str]]:
-    """Every row of every table, read on a connection of its own (outside the test's session)."""
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
-
 
 def fresh(stmt):
     with db.engine.connect() as conn:
@@ -107,17 +102,6 @@ def fresh(stmt):
 def fresh_all(stmt) -> list:
     with db.engine.connect() as conn:
         return list(conn.execute(stmt).all())
-
-
-def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/masuk"
-
-
-def text_of(response) -> str:
-    """The page's visible text, tags dropped and spaces squeezed."""
-    html = response.get_data(as_text=True)
-    html = html[html.find("<main"):html.find("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" ,", ",")
 
 
 def stored_files(app) -> set[str]:

@@ -23,6 +23,7 @@ from ekinerja.bsc.models import OwnerKind, Realisation, RealisationStatus
 from ekinerja.extensions import db
 from ekinerja.realisations import periods
 from tests.realisations.conftest import people, today  # noqa: F401  (the workflow's fixtures)
+from tests.kit import snapshot
 
 ENTRY = "/indicators/{indicator_id}/realisations/{year}/{month}"
 LIST, MINE = "/realisations", "/me/indicators"
@@ -91,12 +92,6 @@ def tokens(people, token_of):
 
 def en(headers: dict) -> dict:
     return {**headers, "Accept-Language": "en"}
-
-
-def snapshot() -> dict[str, list[str]]:
-    """Every row of every table, read on a connection of its own (outside the test's session)."""
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
 
 
 def stored(realisation_id: int) -> tuple | None:

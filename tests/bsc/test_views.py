@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from ekinerja.auth.models import User
@@ -21,6 +20,7 @@ from ekinerja.bsc import services
 from ekinerja.bsc.cascade import scorecard_figures, scorecards_nko
 from ekinerja.bsc.models import Indicator, Objective, OwnerKind, RealisationStatus, Scorecard
 from ekinerja.extensions import db
+from tests.kit import assert_routes_listed, is_login_redirect, snapshot, text_of
 
 # ------------------------------------------------------------------ who (the names of tests/test_access.py)
 
@@ -142,25 +142,9 @@ def bsc_world(org, iku, make_user):
     return w
 
 
-def snapshot() -> dict[str, list[str]]:
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
-
-
 def fresh(stmt):
     with db.engine.connect() as conn:
         return conn.execute(stmt).scalar()
-
-
-def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/masuk"
-
-
-def text_of(response) -> str:
-    """The page's visible text, tags dropped and spaces squeezed (for phrases across lines)."""
-    html = response.get_data(as_text=True)
-    html = html[html.find("<main"):html.find("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" ,", ",")
 
 
 def children_of(indicator_id: int) -> list[Indicator]:
@@ -182,17 +166,7 @@ def test_anonymous_is_sent_to_log_in(client, bsc_world):
 
 
 def test_every_bsc_route_is_covered(app):
-    adapter = app.url_map.bind("localhost")
-    listed = set()
-    for endpoint, method, path, _ in ALL_ROUTES:
-        rule, _args = adapter.match(path.split("?")[0].format_map({k: 1 for k in re.findall(r"{(\w+)}", path)}),
-                                    method=method, return_rule=True)
-        assert rule.endpoint == endpoint
-        listed.add((method, rule.rule))
-    in_app = {(m, rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("bsc.")
-              for m in rule.methods - {"HEAD", "OPTIONS"}}
-    assert in_app == listed
-    assert all(path in BSC_POST_DATA for _, method, path, _ in ALL_ROUTES if method == "POST")
+    assert_routes_listed(app, "bsc.", ALL_ROUTES, BSC_POST_DATA)
 
 
 @pytest.mark.parametrize("endpoint, method, path, allowed",

@@ -17,7 +17,6 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from ekinerja import storage
@@ -29,6 +28,7 @@ from ekinerja.contracts.models import (Agreement, AgreementVersion, DocumentKind
 from ekinerja.extensions import db
 from ekinerja.org.models import PositionKind
 from tests.contracts.conftest import SIGNING
+from tests.kit import assert_routes_listed, is_login_redirect, snapshot, text_of
 
 # ------------------------------------------------------------------ who (the names of tests/test_access.py)
 
@@ -181,15 +181,6 @@ def cw(org, iku, people, make_user, make_position, make_employee, scan):
     return w
 
 
-def snapshot() -> dict[str, list[str]]:
-    """Every row of every table (own connection), and the files in the storage."""
-    with db.engine.connect() as conn:
-        rows = {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
-    root = storage.root()
-    rows["(files)"] = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
-    return rows
-
-
 def fresh(stmt):
     with db.engine.connect() as conn:
         return conn.execute(stmt).scalar()
@@ -197,17 +188,6 @@ def fresh(stmt):
 
 def status_of(version_id: int) -> str:
     return fresh(select(AgreementVersion.status).where(AgreementVersion.id == version_id))
-
-
-def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/masuk"
-
-
-def text_of(response) -> str:
-    """The page's visible text, tags dropped and spaces squeezed (for phrases across lines)."""
-    html = response.get_data(as_text=True)
-    html = html[html.find("<main"):html.find("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" ,", ",").replace(" .", ".")
 
 
 def post(client, path: str, w, data: dict | None = None, **kw):
@@ -223,17 +203,7 @@ def log_in(auth, w, who: str) -> None:
 # ------------------------------------------------------------------ access
 
 def test_every_contracts_route_is_covered(app):
-    adapter = app.url_map.bind("localhost")
-    listed = set()
-    for endpoint, method, path, _ in ALL_ROUTES:
-        rule, _args = adapter.match(path.split("?")[0].format_map({k: 1 for k in re.findall(r"{(\w+)}", path)}),
-                                    method=method, return_rule=True)
-        assert rule.endpoint == endpoint
-        listed.add((method, rule.rule))
-    in_app = {(m, rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("contracts.")
-              for m in rule.methods - {"HEAD", "OPTIONS"}}
-    assert in_app == listed
-    assert all(path in CONTRACTS_POST_DATA for _, method, path, _ in ALL_ROUTES if method == "POST")
+    assert_routes_listed(app, "contracts.", ALL_ROUTES, CONTRACTS_POST_DATA)
 
 
 def test_anonymous_is_sent_to_log_in(client, cw):

@@ -24,6 +24,14 @@ from ekinerja.extensions import db
 from ekinerja.realisations import periods, workbook
 from ekinerja.realisations import services as rs
 from ekinerja.realisations.models import Notification
+from tests import kit
+from tests.kit import assert_routes_listed, is_login_redirect, text_of
+
+
+def snapshot() -> dict[str, list[str]]:
+    """The rows only: the uploads waiting in the storage are checked apart (stored_uploads)."""
+    return {k: v for k, v in kit.snapshot().items() if k != "(files)"}
+
 
 # ------------------------------------------------------------------ who (the names of tests/test_access.py)
 
@@ -148,12 +156,6 @@ def confirm(client, token: str):
     return client.post("/realisasi/excel/terapkan", data={"token": token})
 
 
-def text_of(response) -> str:
-    html = response.get_data(as_text=True)
-    html = html[html.find("<main"):html.find("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def section(response, title: str) -> str:
     """The text of one preview section ("Galat", "Baru", ...) up to the next heading."""
     html = response.get_data(as_text=True)
@@ -170,11 +172,6 @@ def realisation(indicator, month: int = 4) -> Realisation | None:
                                                        Realisation.month == month))
 
 
-def snapshot() -> dict[str, list[str]]:
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
-
-
 def stored_uploads(app) -> list:
     base = __import__("pathlib").Path(app.config["STORAGE_PATH"]) / workbook.UPLOAD_KIND
     return sorted(p for p in base.glob("*/*") if p.is_file()) if base.is_dir() else []
@@ -186,10 +183,6 @@ def no_uploads(app):
     for p in stored_uploads(app):
         p.unlink()
     yield
-
-
-def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and "/masuk" in response.headers.get("Location", "")
 
 
 # ------------------------------------------------------------------ the download
@@ -614,16 +607,7 @@ def test_old_uploads_are_purged(app, ctx, no_uploads):
 # ------------------------------------------------------------------ access to every route
 
 def test_every_route_of_the_blueprint_is_covered(app):
-    adapter = app.url_map.bind("localhost")
-    listed = set()
-    for endpoint, method, path, _ in ALL_ROUTES:
-        rule, _args = adapter.match(path.split("?")[0].format_map({k: 1 for k in re.findall(r"{(\w+)}", path)}),
-                                    method=method, return_rule=True)
-        assert rule.endpoint == endpoint
-        listed.add((method, rule.rule))
-    in_app = {(m, rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("realisations_excel.")
-              for m in rule.methods - {"HEAD", "OPTIONS"}}
-    assert in_app == listed
+    assert_routes_listed(app, "realisations_excel.", ALL_ROUTES)
 
 
 def test_anonymous_is_sent_to_log_in(client, world):

@@ -18,13 +18,9 @@ from ekinerja.extensions import db
 from ekinerja.realisations import periods
 from ekinerja.realisations import services as rs
 from ekinerja.realisations.models import PeriodLock, PeriodReopening, PeriodSetting
+from tests.kit import snapshot
 
 REASON = "Surat permohonan Kepala Dinas nomor 800/45"
-
-
-def snapshot() -> dict[str, list[str]]:
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
 
 
 def fresh(stmt):

@@ -14,7 +14,6 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from ekinerja.audit.models import AuditEntry
@@ -22,6 +21,7 @@ from ekinerja.auth.models import User
 from ekinerja.extensions import db
 from ekinerja.realisations import periods
 from ekinerja.realisations.models import PeriodLock, PeriodReopening, PeriodSetting
+from tests.kit import is_login_redirect, snapshot, text_of
 
 ADMIN, GOVERNOR_OFFICE, GOVERNOR, AUDITOR = "admin", "governor_office", "governor", "auditor"
 OPERATOR_A, OPERATOR_B = "operator_a", "operator_b"
@@ -81,24 +81,9 @@ def world(org, make_user, today):
     return w
 
 
-def snapshot() -> dict[str, list[str]]:
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
-
-
 def fresh(stmt):
     with db.engine.connect() as conn:
         return conn.execute(stmt).scalar()
-
-
-def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/masuk"
-
-
-def text_of(response) -> str:
-    html = response.get_data(as_text=True)
-    html = html[html.find("<main"):html.find("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def row_text(response, month: int) -> str:

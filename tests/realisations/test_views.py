@@ -17,13 +17,13 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import event, func, select
 
 from ekinerja.bsc.models import Realisation, RealisationStatus
 from ekinerja.extensions import db
 from ekinerja.realisations import services as rs
 from ekinerja.realisations.models import Evidence, Notification, NotificationKind
+from tests.kit import assert_routes_listed, is_login_redirect, snapshot, text_of
 
 APRIL, MARCH = 4, 3
 
@@ -124,12 +124,6 @@ def rworld(org, iku, people):
     return w
 
 
-def snapshot() -> dict[str, list[str]]:
-    """Every row of every table, read on a connection of its own."""
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
-
-
 def fresh(stmt):
     with db.engine.connect() as conn:
         return conn.execute(stmt).scalar()
@@ -148,17 +142,6 @@ def stored_files(app) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
 
-def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/masuk"
-
-
-def text_of(response) -> str:
-    """The page's visible text in <main>, tags dropped and spaces squeezed."""
-    html = response.get_data(as_text=True)
-    html = html[html.find("<main"):html.find("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" ,", ",").replace(" .", ".")
-
-
 def login(auth, w, who: str) -> None:
     assert auth.login(w.logins[who]).status_code == 302
 
@@ -173,17 +156,7 @@ def call(client, w, method: str, path: str):
 # ------------------------------------------------------------------ access
 
 def test_every_route_of_the_blueprint_is_listed(app):
-    adapter = app.url_map.bind("localhost")
-    listed = set()
-    for endpoint, method, path, _ in ALL_ROUTES:
-        rule, _ = adapter.match(path.split("?")[0].format_map({k: 1 for k in re.findall(r"{(\w+)}", path)}),
-                                method=method, return_rule=True)
-        assert rule.endpoint == endpoint
-        listed.add((method, rule.rule))
-    in_app = {(m, rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("realisations.")
-              for m in rule.methods - {"HEAD", "OPTIONS"}}
-    assert in_app == listed
-    assert all(path in POST_DATA for _, method, path, _ in ALL_ROUTES if method == "POST")
+    assert_routes_listed(app, "realisations.", ALL_ROUTES, POST_DATA)
 
 
 def test_anonymous_is_sent_to_log_in(client, rworld):
