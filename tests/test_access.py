@@ -214,7 +214,8 @@ API_ACCESS_TESTS = {
 # API_ACCESS_TESTS ({(method, rule): "where the test is"}).
 ACCESS_MODULES = ["tests.bsc.test_views", "tests.realisations.test_views", "tests.realisations.test_excel",
                   "tests.realisations.test_periods_admin", "tests.api.test_realisations",
-                  "tests.contracts.test_views", "tests.a3.test_views", "tests.contracts.test_verification"]
+                  "tests.contracts.test_views", "tests.a3.test_views", "tests.contracts.test_verification",
+                  "tests.review.test_views", "tests.public.test_views"]
 
 
 def covered_elsewhere(adapter) -> set[tuple[str, str]]:

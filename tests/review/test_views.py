@@ -1,0 +1,2 @@
+"""(placeholder: filled by its owner)"""
+ROUTES_COVERED: dict = {}
