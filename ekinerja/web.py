@@ -198,6 +198,8 @@ def nav_items(user) -> list[tuple[str, str, str]]:
         items.append((url_for("org.unit", unit_id=unit_id), "Unit saya", "my_unit"))
     if can(user, "bsc.view"):
         items.append((url_for("bsc.index"), "Kinerja", "bsc"))
+    if access(user, "bsc.view").scope == Scope.ALL:
+        items.append((url_for("review.index"), "Dasbor Provinsi", "review"))
     items += _realisation_items(user)
     from ekinerja.a3.views import sees_a3
     if sees_a3(user):

@@ -1,0 +1,2 @@
+"""Fixtures of the review pages: the cascade and people of tests/realisations (today 4 May 2026)."""
+from tests.realisations.conftest import iku, people, realise, today  # noqa: F401  (shared fixtures)
