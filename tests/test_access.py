@@ -40,7 +40,11 @@ ADMINS = frozenset({ADMIN})
 # Public by design: reachable without logging in (test_public_routes_need_no_login).
 PUBLIC_RULES = {"/static/<path:filename>", "/masuk", "/healthz", "/api/v1/openapi.json",
                 # document verification (tests/contracts/test_verification.py)
-                "/verifikasi/", "/verifikasi/<code>", "/verifikasi/<code>/dokumen.pdf"}
+                "/verifikasi/", "/verifikasi/<code>", "/verifikasi/<code>/dokumen.pdf",
+                # public E-SAKIP pages and open data (tests/public/test_sakip.py)
+                "/sakip", "/sakip/opd/<code>", "/api/public/v1/sakip/<int:year>", "/api/public/v1/sakip/<int:year>.csv",
+                "/api/public/v1/sakip/<int:year>/opd/<code>", "/api/public/v1/sakip/<int:year>/opd/<code>.csv",
+                "/api/public/v1/documents", "/api/public/v1/documents.csv"}
 
 
 # ------------------------------------------------------------------ what

@@ -1,4 +1,112 @@
-"""Public E-SAKIP pages (no login)."""
-from flask import Blueprint
+"""Public E-SAKIP pages (no login): the province's NKO and IKU by quarter, every OPD's NKO, one OPD's
+indicators and its published A3/PK documents. Approved values only (ekinerja/public/sakip.py).
+
+Pages are cacheable by anyone for a short while (Cache-Control public) and carry an ETag and
+Last-Modified from what feeds them, so a reader's browser or a proxy revalidates with a 304.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from markupsafe import Markup
+
+from flask import Blueprint, abort, make_response, render_template, request
+
+from ekinerja.bsc.forms import COLOUR_LABELS, COLOUR_SYMBOLS
+from ekinerja.charts import draw
+from ekinerja.public import sakip
 
 bp = Blueprint("public", __name__)
+
+MAX_AGE = 300  # seconds: a newly approved value shows within five minutes even through a proxy
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def requested_year() -> int:
+    """?year=Y, by default the current year in NTB; anything else is a 404 (no such page)."""
+    raw = request.args.get("year")
+    if raw is None or raw == "":
+        return sakip.today().year
+    if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+        abort(404)
+    return int(raw)
+
+
+def conditional(year: int, build, variant: str = ""):
+    """Answer 304 when the client's ETag still matches what feeds the year's figures; otherwise
+    build the response, and mark it cacheable with its ETag and Last-Modified."""
+    key, modified = sakip.fingerprint(year)
+    etag = hashlib.sha256(f"{variant}|{request.path}|{request.query_string.decode()}|{key}".encode()).hexdigest()[:32]
+    if request.if_none_match and request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    else:
+        response = make_response(build())
+    response.set_etag(etag)
+    if modified is not None:
+        response.last_modified = modified
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    response.vary.add("Accept")
+    return response
+
+
+def _svg(chart: draw.Chart, name: str) -> Markup:
+    """A chart's SVG with ids unique on the page (each chart names its own title and description)."""
+    svg = chart.svg().replace('aria-labelledby="t d"', f'aria-labelledby="{name}-t {name}-d"', 1)
+    svg = svg.replace('<title id="t">', f'<title id="{name}-t">', 1).replace('<desc id="d">', f'<desc id="{name}-d">', 1)
+    return Markup(svg)  # noqa: S704  (built by draw.py, every text escaped there)
+
+
+def _pct(value) -> float | None:
+    return None if value is None else float(value) * 100
+
+
+def _charts(card: sakip.CardFigures, quarters: list[sakip.Period], prefix: str) -> dict:
+    """The NKO trend over the quarters and the indicators' scores at the latest begun quarter."""
+    labels = [q.label for q in quarters]
+    nko = [_pct(w.value) if w is not None else None for w in card.nko]
+    trend = draw.trend(f"Tren NKO {card.scorecard.year}", labels, [("NKO", nko, draw.ACCENT)], unit="%",
+                       reference=100, number=lambda v: f"{v:.1f}".replace(".", ","))
+    latest = max((k for k, q in enumerate(quarters) if q.started), default=None)
+    out = {"trend": _svg(trend, f"{prefix}-trend"), "latest": latest}
+    if latest is not None and card.rows:
+        items = [(f"{r.indicator.code} {r.indicator.name}"[:40],
+                  _pct(r.quarters[latest].score) if r.quarters[latest] else None,
+                  draw.colour_of(sakip.colour_of(r.quarters[latest]).value)) for r in card.rows]
+        bars = draw.bars(f"Capaian indikator s.d. {quarters[latest].label}", items, unit="%",
+                         number=lambda v: f"{v:.1f}".replace(".", ","), reference=100)
+        out["bars"] = _svg(bars, f"{prefix}-bars")
+    return out
+
+
+def _context(**kw) -> dict:
+    return {"COLOUR_LABELS": COLOUR_LABELS, "COLOUR_SYMBOLS": COLOUR_SYMBOLS, "colour_of": sakip.colour_of, **kw}
+
+
+@bp.get("/sakip")
+def index():
+    year = requested_year()
+
+    def build():
+        quarters, card = sakip.province(year)
+        return render_template(
+            "public/sakip.html", **_context(
+                year=year, quarters=quarters, card=card, opds=sakip.opds(year, quarters),
+                documents=sakip.documents(year), charts=_charts(card, quarters, "prov") if card else None))
+    return conditional(year, build)
+
+
+@bp.get("/sakip/opd/<code>")
+def opd(code: str):
+    year = requested_year()
+    unit = sakip.opd_by_code(code)
+    if unit is None:
+        abort(404)
+
+    def build():
+        quarters, card = sakip.opd(year, unit)
+        return render_template(
+            "public/opd.html", **_context(
+                year=year, unit=unit, quarters=quarters, card=card, documents=sakip.documents(year, unit.id),
+                charts=_charts(card, quarters, "opd") if card else None))
+    return conditional(year, build)

@@ -1,0 +1,187 @@
+"""Public E-SAKIP figures (domain.md §7): the province's NKO and IKU, every OPD's NKO, one OPD's
+indicators, by quarter, and the published A3/PK documents. Services only, no Flask request.
+
+Only APPROVED values count (cascade.* with provisional=False): a draft, submitted or returned value
+is nobody's business outside the office. A quarter whose last month is still open (or not begun)
+is "not complete yet": its figures are shown as they stand, flagged; a quarter not begun has none.
+Queries do not grow with the number of indicators: compute() runs once per quarter over all of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ekinerja.bsc.cascade import compute, load_descendants, scorecards_nko
+from ekinerja.bsc.models import Indicator, MonthlyTarget, Objective, OwnerKind, Realisation, Scorecard
+from ekinerja.bsc.scoring import Colour, IndicatorFigures, Weighted
+from ekinerja.contracts.models import Agreement, AgreementVersion, VersionStatus
+from ekinerja.contracts.public_views import document_title, printed_unit
+from ekinerja.extensions import db
+from ekinerja.org.models import Opd
+from ekinerja.realisations.models import PeriodLock, PeriodReopening, PeriodSetting
+from ekinerja.realisations.periods import today, year_states
+
+QUARTERS = (3, 6, 9, 12)  # the last month of each quarter
+QUARTER_LABELS = ("TW I", "TW II", "TW III", "TW IV")
+
+
+@dataclass
+class Period:
+    """One quarter (or the year, = month 12): complete when its last month has closed."""
+
+    label: str
+    month: int
+    started: bool
+    complete: bool
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    quarters: list[IndicatorFigures | None]   # None: the quarter has not begun
+    year: IndicatorFigures | None              # the figures at December
+
+
+@dataclass
+class CardFigures:
+    scorecard: Scorecard
+    nko: list[Weighted | None]                 # per quarter
+    nko_year: Weighted | None
+    rows: list[IndicatorRow]
+
+
+@dataclass
+class OpdRow:
+    opd: Opd
+    scorecard: Scorecard | None
+    nko: list[Weighted | None]
+
+
+@dataclass
+class Document:
+    version: AgreementVersion
+    title: str
+    unit: str
+
+    @property
+    def code(self) -> str:
+        return self.version.verification_code
+
+
+def periods(year: int, opd_id: int | None = None, on: date | None = None) -> list[Period]:
+    """The four quarters: a quarter is complete once its last month is neither open nor unbegun
+    (a reopening for the OPD makes it incomplete again until it ends)."""
+    states = year_states(year, opd_id, on)
+    out = []
+    for label, m in zip(QUARTER_LABELS, QUARTERS):
+        first = states[m - 3]
+        last = states[m - 1]
+        out.append(Period(label, m, first.started, last.started and not last.open))
+    return out
+
+
+def _card(year: int, owner_kind: OwnerKind, opd_id: int | None = None) -> Scorecard | None:
+    stmt = select(Scorecard).where(Scorecard.year == year, Scorecard.owner_kind == owner_kind)
+    if opd_id is not None:
+        stmt = stmt.where(Scorecard.opd_id == opd_id)
+    return db.session.scalar(stmt)
+
+
+def card_figures(scorecard: Scorecard, quarters: list[Period]) -> CardFigures:
+    """A scorecard's indicators and NKO at each begun quarter, from one descendants load and one
+    compute() per quarter (NKO as cascade.scorecards_nko computes it)."""
+    own = db.session.scalars(select(Indicator).where(Indicator.scorecard_id == scorecard.id)
+                             .join(Objective, Indicator.objective_id == Objective.id)
+                             .order_by(Objective.perspective_order, Objective.code, Indicator.code)
+                             .options(selectinload(Indicator.scorecard))).all()
+    indicators = load_descendants(list(own)) if own else {}
+    by_quarter = []
+    nkos = []
+    for q in quarters:
+        if not q.started or not own:
+            by_quarter.append(None)
+            nkos.append(None)
+            continue
+        by_quarter.append(compute(indicators, q.month, provisional=False))
+        nkos.append(scorecards_nko([scorecard], q.month)[scorecard.id])
+    rows = [IndicatorRow(i, [nodes[i.id].figures if nodes else None for nodes in by_quarter],
+                         by_quarter[-1][i.id].figures if by_quarter[-1] else None) for i in own]
+    return CardFigures(scorecard, nkos, nkos[-1], rows)
+
+
+def province(year: int) -> tuple[list[Period], CardFigures | None]:
+    quarters = periods(year)
+    card = _card(year, OwnerKind.PROVINCE)
+    return quarters, (card_figures(card, quarters) if card else None)
+
+
+def opds(year: int, quarters: list[Period]) -> list[OpdRow]:
+    """Every OPD with its NKO per begun quarter (one scorecards_nko pass per quarter)."""
+    all_opds = db.session.scalars(select(Opd).order_by(Opd.name)).all()
+    cards = {sc.opd_id: sc for sc in db.session.scalars(
+        select(Scorecard).where(Scorecard.year == year, Scorecard.owner_kind == OwnerKind.OPD))}
+    per_q = [scorecards_nko(list(cards.values()), q.month) if q.started and cards else {} for q in quarters]
+    return [OpdRow(o, cards.get(o.id), [(per_q[k].get(cards[o.id].id) if o.id in cards else None)
+                                        for k in range(len(quarters))]) for o in all_opds]
+
+
+def opd_by_code(code: str) -> Opd | None:
+    return db.session.scalar(select(Opd).where(Opd.code == code))
+
+
+def opd(year: int, unit: Opd) -> tuple[list[Period], CardFigures | None]:
+    quarters = periods(year, unit.id)
+    card = _card(year, OwnerKind.OPD, unit.id)
+    return quarters, (card_figures(card, quarters) if card else None)
+
+
+def documents(year: int, opd_id: int | None = None) -> list[Document]:
+    """Published A3/PK versions of the year (of one OPD), newest agreement kind first by OPD."""
+    stmt = (select(AgreementVersion).join(Agreement, AgreementVersion.agreement_id == Agreement.id)
+            .where(Agreement.year == year, AgreementVersion.status == VersionStatus.PUBLISHED)
+            .options(selectinload(AgreementVersion.agreement).selectinload(Agreement.opd),
+                     selectinload(AgreementVersion.agreement).selectinload(Agreement.first_position))
+            .order_by(Agreement.opd_id, Agreement.kind, Agreement.level, AgreementVersion.number))
+    if opd_id is not None:
+        stmt = stmt.where(Agreement.opd_id == opd_id)
+    return [Document(v, document_title(v), printed_unit(v)) for v in db.session.scalars(stmt)]
+
+
+def fingerprint(year: int) -> tuple[str, datetime | None]:
+    """What changes whenever a public figure, document or period state of the year may change, for
+    the ETag, and the newest write time among them, for Last-Modified. One query: count and newest
+    write of each source (sum(version) of realisations moves on every change of value or status,
+    even within the same second), and today, for a quarter becomes complete by the calendar."""
+    sources = [(Realisation, None), (AgreementVersion, None), (Indicator, Indicator.year == year),
+               (Scorecard, Scorecard.year == year), (Objective, None), (Opd, None),
+               (PeriodLock, PeriodLock.year == year), (PeriodReopening, PeriodReopening.year == year),
+               (PeriodSetting, PeriodSetting.year == year)]
+    columns = []
+    for model, where in sources:
+        for agg in (func.count(), func.max(model.updated_at)):
+            sub = select(agg).select_from(model)
+            columns.append((sub.where(where) if where is not None else sub).scalar_subquery())
+    columns.append(select(func.sum(Realisation.version)).scalar_subquery())
+    columns.append(select(func.count()).select_from(AgreementVersion)
+                   .where(AgreementVersion.status == VersionStatus.PUBLISHED).scalar_subquery())
+    columns.append(select(func.count()).select_from(MonthlyTarget).join(Indicator, MonthlyTarget.indicator_id == Indicator.id)
+                   .where(Indicator.year == year).scalar_subquery())
+    columns.append(select(func.sum(MonthlyTarget.value)).join(Indicator, MonthlyTarget.indicator_id == Indicator.id)
+                   .where(Indicator.year == year).scalar_subquery())
+    row = db.session.execute(select(*columns)).one()
+    key = "|".join(str(v) for v in row) + f"|{year}|{today().isoformat()}"
+    times = [v for v in row if isinstance(v, datetime)]
+    return key, (max(times) if times else None)
+
+
+def colour_of(value: IndicatorFigures | Weighted | None) -> Colour:
+    return value.colour if value is not None else Colour.GREY
+
+
+def plain(value: Decimal | None) -> str | None:
+    """A decimal as the shortest plain string ("72.5"), as the API writes decimals."""
+    return None if value is None else format(value.normalize(), "f")
