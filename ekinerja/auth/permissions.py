@@ -44,6 +44,8 @@ POLICY: dict[str, dict[object, Scope]] = {
     "users.manage": {Role.ADMIN: Scope.ALL},
     # Monthly periods: lock, reopen for named OPDs, deadline day (domain.md §4).
     "periods.manage": {Role.ADMIN: Scope.ALL},
+    # PPID: answer, extend or refuse information requests and objections (domain.md §7).
+    "ppid.manage": {Role.ADMIN: Scope.ALL, Role.GOVERNOR_OFFICE: Scope.ALL},
 }
 
 
