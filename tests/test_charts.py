@@ -32,3 +32,9 @@ def test_bars_and_heatmap_draw_in_a_pdf_too():
         buf = io.BytesIO()
         renderPDF.drawToFile(chart.drawing(), buf)
         assert buf.getvalue().startswith(b"%PDF")
+
+
+def test_two_charts_on_one_page_name_their_own_title_and_description():
+    chart = draw.bars("Peringkat", [("A", 1, "#1a7f37")])
+    a, b = ET.fromstring(chart.svg("satu")), ET.fromstring(chart.svg("dua"))
+    assert a.get("aria-labelledby") == "satu-t satu-d" and b.find(f"{NS}title").get("id") == "dua-t"

@@ -34,10 +34,11 @@ class Chart:
     shapes: list[Shape] = field(default_factory=list)
 
     # ------------------------------------------------ SVG (top-left origin, like the geometry)
-    def svg(self) -> str:
+    def svg(self, key: str = "chart") -> str:
+        """The SVG; `key` makes the ids of its title and description unique on a page of several."""
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width:g} {self.height:g}" '
-               f'role="img" aria-labelledby="t d" class="chart" font-family="sans-serif">',
-               f'<title id="t">{escape(self.title)}</title><desc id="d">{escape(self.description)}</desc>']
+               f'role="img" aria-labelledby="{key}-t {key}-d" class="chart" font-family="sans-serif">',
+               f'<title id="{key}-t">{escape(self.title)}</title><desc id="{key}-d">{escape(self.description)}</desc>']
         for s in self.shapes:
             tip = f"<title>{escape(s.label)}</title>" if s.label else ""
             paint = (f' fill="{s.fill or "none"}"' + (f' stroke="{s.stroke}" stroke-width="{s.width:g}"' if s.stroke else ""))

@@ -52,9 +52,7 @@ def conditional(year: int, build, variant: str = ""):
 
 def _svg(chart: draw.Chart, name: str) -> Markup:
     """A chart's SVG with ids unique on the page (each chart names its own title and description)."""
-    svg = chart.svg().replace('aria-labelledby="t d"', f'aria-labelledby="{name}-t {name}-d"', 1)
-    svg = svg.replace('<title id="t">', f'<title id="{name}-t">', 1).replace('<desc id="d">', f'<desc id="{name}-d">', 1)
-    return Markup(svg)  # noqa: S704  (built by draw.py, every text escaped there)
+    return Markup(chart.svg(name))  # noqa: S704  (built by draw.py, every text escaped there)
 
 
 def _pct(value) -> float | None:
