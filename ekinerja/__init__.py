@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from ekinerja.main.views import bp as main_bp
     from ekinerja.org.views import bp as org_bp
     from ekinerja.api.public import bp as public_api_bp
+    from ekinerja.public.ppid_views import bp as ppid_bp
     from ekinerja.public.views import bp as public_bp
     from ekinerja.review.views import bp as review_bp
     from ekinerja.realisations.admin_views import bp as periods_bp
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verification_bp, url_prefix="/verifikasi")
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(public_bp)
+    app.register_blueprint(ppid_bp, url_prefix="/ppid")
     app.register_blueprint(public_api_bp, url_prefix="/api/public/v1")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(periods_bp, url_prefix="/admin/periode")

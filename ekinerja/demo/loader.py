@@ -230,6 +230,9 @@ def load_demo(hash_method: str = "scrypt") -> list[tuple[str, str, str]]:
     by_unit = {r["unit_code"]: r for r in rows if r["is_unit_head"] == "ya"}
     kominfo_staff = next(r for r in rows if r["unit_code"] == f"{KOMINFO}.B2" and r["is_unit_head"] == "tidak")
     load_workflow(kominfo_staff["nip"])
+    from ekinerja.demo import dip, ppid  # PPID: the OPDs' periodic reports, requests and holidays
+    dip.load()
+    ppid.load()
 
     notes = {"admin": " — periode realisasi: menu Pengguna › Periode realisasi (/admin/periode)"}
     logins = [(u, DEMO_PASSWORD, n + notes.get(u, "")) for u, n, _ in accounts]

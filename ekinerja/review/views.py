@@ -99,3 +99,7 @@ def compliance():
     rows = rd.compliance(year, month)
     return render_template("review/compliance.html", rows=rows, year=year, month=month,
                            deadline=periods.deadline)
+
+
+# The drill-down and the exports add their routes to this blueprint.
+from ekinerja.review import drill_views, export_views  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""(placeholder)"""
+from ekinerja.public.ppid_views import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""(placeholder)"""
+from ekinerja.review.views import bp  # noqa: F401
