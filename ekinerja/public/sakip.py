@@ -139,6 +139,49 @@ def opd(year: int, unit: Opd) -> tuple[list[Period], CardFigures | None]:
     return quarters, (card_figures(card, quarters) if card else None)
 
 
+EARLIER_YEARS = 2  # LKjIP chapter III compares the year with the two before it
+
+
+@dataclass
+class LkjipRow:
+    """One indicator of LKjIP chapter III: the year's target, realisation and achievement, and the
+    realisation and achievement of the same indicator (same code on the OPD's card) in earlier years."""
+
+    indicator: Indicator
+    figures: IndicatorFigures | None
+    earlier: list[IndicatorFigures | None]   # one per year in Lkjip.earlier_years, newest first
+
+
+@dataclass
+class Lkjip:
+    year: int
+    complete: bool              # the year's December has closed: the figures are final
+    earlier_years: list[int]
+    rows: list[LkjipRow]
+
+
+def _year_end_figures(year: int, opd_id: int) -> dict[str, IndicatorFigures]:
+    """The OPD card's indicators of a year by code, with their official figures at December."""
+    card = _card(year, OwnerKind.OPD, opd_id)
+    if card is None:
+        return {}
+    own = db.session.scalars(select(Indicator).where(Indicator.scorecard_id == card.id)).all()
+    if not own:
+        return {}
+    nodes = compute(load_descendants(list(own)), 12, provisional=False)
+    return {i.code: nodes[i.id].figures for i in own}
+
+
+def lkjip(year: int, unit: Opd, card: CardFigures, quarters: list[Period]) -> Lkjip:
+    """LKjIP chapter III (Akuntabilitas Kinerja): each indicator's target, realisation and
+    achievement for the year, compared with the years before (domain.md §7). Approved values only;
+    a fixed number of queries per earlier year, whatever the number of indicators."""
+    earlier_years = [year - k for k in range(1, EARLIER_YEARS + 1)]
+    before = [_year_end_figures(y, unit.id) for y in earlier_years]
+    rows = [LkjipRow(r.indicator, r.year, [b.get(r.indicator.code) for b in before]) for r in card.rows]
+    return Lkjip(year, quarters[-1].complete, earlier_years, rows)
+
+
 def documents(year: int, opd_id: int | None = None) -> list[Document]:
     """Published A3/PK versions of the year (of one OPD), newest agreement kind first by OPD."""
     stmt = (select(AgreementVersion).join(Agreement, AgreementVersion.agreement_id == Agreement.id)
@@ -156,8 +199,9 @@ def fingerprint(year: int) -> tuple[str, datetime | None]:
     the ETag, and the newest write time among them, for Last-Modified. One query: count and newest
     write of each source (sum(version) of realisations moves on every change of value or status,
     even within the same second), and today, for a quarter becomes complete by the calendar."""
-    sources = [(Realisation, None), (AgreementVersion, None), (Indicator, Indicator.year == year),
-               (Scorecard, Scorecard.year == year), (Objective, None), (Opd, None),
+    first = year - EARLIER_YEARS  # the OPD pages compare with the years before (LKjIP chapter III)
+    sources = [(Realisation, None), (AgreementVersion, None), (Indicator, Indicator.year.between(first, year)),
+               (Scorecard, Scorecard.year.between(first, year)), (Objective, None), (Opd, None),
                (PeriodLock, PeriodLock.year == year), (PeriodReopening, PeriodReopening.year == year),
                (PeriodSetting, PeriodSetting.year == year)]
     columns = []
@@ -169,9 +213,9 @@ def fingerprint(year: int) -> tuple[str, datetime | None]:
     columns.append(select(func.count()).select_from(AgreementVersion)
                    .where(AgreementVersion.status == VersionStatus.PUBLISHED).scalar_subquery())
     columns.append(select(func.count()).select_from(MonthlyTarget).join(Indicator, MonthlyTarget.indicator_id == Indicator.id)
-                   .where(Indicator.year == year).scalar_subquery())
+                   .where(Indicator.year.between(first, year)).scalar_subquery())
     columns.append(select(func.sum(MonthlyTarget.value)).join(Indicator, MonthlyTarget.indicator_id == Indicator.id)
-                   .where(Indicator.year == year).scalar_subquery())
+                   .where(Indicator.year.between(first, year)).scalar_subquery())
     row = db.session.execute(select(*columns)).one()
     key = "|".join(str(v) for v in row) + f"|{year}|{today().isoformat()}"
     times = [v for v in row if isinstance(v, datetime)]

@@ -106,5 +106,6 @@ def opd(code: str):
         return render_template(
             "public/opd.html", **_context(
                 year=year, unit=unit, quarters=quarters, card=card, documents=sakip.documents(year, unit.id),
+                lkjip=sakip.lkjip(year, unit, card, quarters) if card else None,
                 charts=_charts(card, quarters, "opd") if card else None))
     return conditional(year, build)

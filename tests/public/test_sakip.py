@@ -251,3 +251,56 @@ def test_a_reopened_month_makes_its_quarter_incomplete_again(client, figures, or
     assert data["quarters"][0]["complete"] is False
     # the province's quarter is not reopened for the province as a whole
     assert client.get("/api/public/v1/sakip/2026").get_json()["data"]["quarters"][0]["complete"] is True
+
+
+@pytest.fixture
+def last_year(figures, org, realise):
+    """OPD A's card of 2025 with the same indicator code: 96 approved by December, and a later draft
+    of 7777.31 that must not count; and one 2025 indicator the 2026 card does not have."""
+    from ekinerja.bsc import services
+
+    card = services.ensure_scorecard(None, 2025, OwnerKind.OPD, org.a)
+    ss = services.save_objective(None, card, "SS1", "stakeholder", "Meningkatnya layanan publik")
+    same = services.save_indicator(None, ss, services.IndicatorInput(
+        code=figures.opd.code, name=figures.opd.name, unit_of_measure="layanan", polarity="max",
+        aggregation="sum", weight=1, target=100))
+    services.save_indicator(None, ss, services.IndicatorInput(
+        code="IK-LAMA", name="Indikator yang dihapus pada 2026", unit_of_measure="dokumen", polarity="max",
+        aggregation="sum", weight=1, target=4))
+    realise(same, 6, 40)
+    realise(same, 12, 56)
+    realise(same, 11, "7777.31", RealisationStatus.DRAFT)
+    db.session.commit()
+    return same
+
+
+def test_lkjip_compares_with_the_years_before(ctx, last_year, figures, org):
+    quarters, card = sakip.opd(2026, org.a)
+    table = sakip.lkjip(2026, org.a, card, quarters)
+    assert table.earlier_years == [2025, 2024] and table.complete is False
+    [row] = table.rows  # the 2026 card's indicators only
+    assert row.indicator.id == figures.opd.id
+    assert row.figures == card.rows[0].year
+    before, older = row.earlier
+    assert before.realisation == D("96") and before.achievement == D("0.96")
+    assert older is None  # no 2024 card
+
+
+def test_lkjip_table_on_the_opd_page(client, last_year, figures, org):
+    r = client.get(f"/sakip/opd/{org.a.code}?year=2026")
+    body = r.get_data(as_text=True)
+    assert "LKjIP Bab III" in body and "Realisasi 2025" in body and "Capaian 2024" in body
+    table = body[body.index('class="stack lkjip"'):]
+    table = table[:table.index("</table>")]
+    assert ">96<" in table.replace(" ", "") and "96,0" in table
+    for v in variants("7777.31") | variants(str(D("7777.31") + 96)):
+        assert v not in body
+    assert "IK-LAMA" not in table
+
+
+def test_lkjip_etag_moves_with_an_earlier_year(client, last_year, org):
+    page = f"/sakip/opd/{org.a.code}?year=2026"
+    etag = client.get(page).headers["ETag"]
+    last_year.target = D("80")
+    db.session.commit()
+    assert client.get(page, headers={"If-None-Match": etag}).status_code == 200
