@@ -44,7 +44,9 @@ PUBLIC_RULES = {"/static/<path:filename>", "/masuk", "/healthz", "/api/v1/openap
                 # public E-SAKIP pages and open data (tests/public/test_sakip.py)
                 "/sakip", "/sakip/opd/<code>", "/api/public/v1/sakip/<int:year>", "/api/public/v1/sakip/<int:year>.csv",
                 "/api/public/v1/sakip/<int:year>/opd/<code>", "/api/public/v1/sakip/<int:year>/opd/<code>.csv",
-                "/api/public/v1/documents", "/api/public/v1/documents.csv"}
+                "/api/public/v1/documents", "/api/public/v1/documents.csv",
+                # the open-data catalogue, sitemap and robots.txt (tests/public/test_catalogue.py)
+                "/api/public/v1/data.json", "/sitemap.xml", "/robots.txt"}
 
 
 # ------------------------------------------------------------------ what

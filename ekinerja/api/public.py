@@ -200,3 +200,13 @@ def documents(suffix: bool):
     def rows():
         return [DOCUMENT_HEADER] + [[_document(d)[k] or "" for k in DOCUMENT_HEADER] for d in sakip.documents(year)]
     return _answer(year, _wants_csv(suffix), data, rows)
+
+
+@bp.get("/data.json")
+def catalogue():
+    """The open-data catalogue: every dataset with its title, description, publisher, licence, last
+    modified time and JSON/CSV addresses. Revalidated by an ETag of its content."""
+    from ekinerja.public.catalogue import data_json
+    from ekinerja.public.views import cacheable
+
+    return cacheable(jsonify(data_json()))

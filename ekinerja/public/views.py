@@ -50,6 +50,15 @@ def conditional(year: int, build, variant: str = ""):
     return response
 
 
+def cacheable(response):
+    """A response built in full, marked public for MAX_AGE with an ETag of its bytes (304 when the
+    client has them)."""
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)
+
+
 def _svg(chart: draw.Chart, name: str) -> Markup:
     """A chart's SVG with ids unique on the page (each chart names its own title and description)."""
     return Markup(chart.svg(name))  # noqa: S704  (built by draw.py, every text escaped there)
@@ -109,3 +118,28 @@ def opd(code: str):
                 lkjip=sakip.lkjip(year, unit, card, quarters) if card else None,
                 charts=_charts(card, quarters, "opd") if card else None))
     return conditional(year, build)
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """The public pages for search engines (sitemaps.org 0.9), absolute addresses from BASE_URL."""
+    from ekinerja.public.catalogue import base_url
+    from ekinerja.public.catalogue import sitemap as entries
+
+    root = base_url()
+    response = make_response(render_template("public/sitemap.xml", root=root, entries=entries()))
+    response.mimetype = "application/xml"
+    return cacheable(response)
+
+
+@bp.get("/robots.txt")
+def robots():
+    """Crawlers may read the public pages, not the office's; the sitemap is named."""
+    from ekinerja.public.catalogue import base_url
+
+    lines = ["User-agent: *", "Allow: /sakip", "Allow: /ppid/", "Allow: /verifikasi/", "Allow: /api/public/",
+             "Allow: /static/",
+             "Disallow: /", f"Sitemap: {base_url()}/sitemap.xml", ""]
+    response = make_response("\n".join(lines))
+    response.mimetype = "text/plain"
+    return cacheable(response)
