@@ -38,3 +38,9 @@ def test_two_charts_on_one_page_name_their_own_title_and_description():
     chart = draw.bars("Peringkat", [("A", 1, "#1a7f37")])
     a, b = ET.fromstring(chart.svg("satu")), ET.fromstring(chart.svg("dua"))
     assert a.get("aria-labelledby") == "satu-t satu-d" and b.find(f"{NS}title").get("id") == "dua-t"
+
+
+def test_drawing_starts_from_the_font_it_is_given():
+    """A chart in a PDF names only the font it was drawn with (an embedded one), not Helvetica."""
+    chart = draw.bars("Judul", [("A", 50.0, "#2da44e")], unit="%")
+    assert chart.drawing(font="DejaVuSans").initialFontName == "DejaVuSans"

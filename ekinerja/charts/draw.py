@@ -61,6 +61,8 @@ class Chart:
     # ------------------------------------------------ reportlab (bottom-left origin)
     def drawing(self, font: str = "Helvetica", scale: float = 1.0) -> Drawing:
         d = Drawing(self.width * scale, self.height * scale)
+        # The renderer starts from this font: left at Helvetica it is named on the page, not embedded.
+        d.initialFontName = font
         H = self.height
 
         def c(value):

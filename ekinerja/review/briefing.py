@@ -194,10 +194,7 @@ def _tiles(look: _Look, tiles: list[Tile]) -> Table:
 def _drawing(chart: draw.Chart):
     """A chart as a reportlab drawing in the embedded font, as wide as the page, never taller than
     a page (a chart drawn wider than WIDTH is scaled down to it)."""
-    drawing = chart.drawing(font=fonts.REGULAR, scale=min(1.0, WIDTH / chart.width))
-    # The renderer would otherwise start from Helvetica, named on the page but not embedded.
-    drawing.initialFontName = fonts.REGULAR
-    return drawing
+    return chart.drawing(font=fonts.REGULAR, scale=min(1.0, WIDTH / chart.width))
 
 
 def _titled(look: _Look, title: str, chart: draw.Chart, *after) -> KeepTogether:
