@@ -8,3 +8,4 @@ from ekinerja.contracts.models import Agreement, AgreementVersion, PkProgramme, 
 from ekinerja.a3.models import A3Action, A3Attention, A3Attitude  # noqa: F401
 from ekinerja.contracts import guard  # noqa: F401,E402  (signed agreements never change)
 from ekinerja.public.models import Holiday, InformationRequest, Objection, PpidCounter  # noqa: F401,E402
+from ekinerja.public.dip_models import PeriodicReport  # noqa: F401,E402

@@ -206,6 +206,9 @@ def nav_items(user) -> list[tuple[str, str, str]]:
         items.append((url_for("a3.index"), "Perjanjian A3", "a3"))
     if can(user, "bsc.view"):
         items.append((url_for("contracts.index"), "Perjanjian Kinerja", "pk"))
+    from ekinerja.public.dip import keeps_reports
+    if keeps_reports(user):
+        items.append((url_for("ppid.reports"), "Laporan berkala", "ppid_reports"))
     org = access(user, "org.manage") or access(user, "org.view")
     if org.scope == Scope.ALL:
         items.append((url_for("org.index"), "Organisasi", "org"))
@@ -216,6 +219,8 @@ def nav_items(user) -> list[tuple[str, str, str]]:
         items.append((url_for("admin.users"), "Pengguna", "users"))
     if can(user, "periods.manage"):
         items.append((url_for("periods.index"), "Periode", "periods"))
+    if can(user, "ppid.manage"):
+        items.append((url_for("ppid.officer_index"), "PPID", "ppid"))
     if can(user, "audit.view"):
         items.append((url_for("audit.index"), "Jejak audit", "audit"))
     items.append((url_for("auth.change_password"), "Ganti kata sandi", "password"))

@@ -46,6 +46,10 @@ POLICY: dict[str, dict[object, Scope]] = {
     "periods.manage": {Role.ADMIN: Scope.ALL},
     # PPID: answer, extend or refuse information requests and objections (domain.md §7).
     "ppid.manage": {Role.ADMIN: Scope.ALL, Role.GOVERNOR_OFFICE: Scope.ALL},
+    # PPID: an OPD's periodic performance reports (informasi berkala), entered and published by its
+    # operator or its head (unit scope on the OPD's root unit; ekinerja.public.dip decides).
+    "ppid.report": {Role.ADMIN: Scope.ALL, Role.GOVERNOR_OFFICE: Scope.ALL, Role.OPD_OPERATOR: Scope.OPD,
+                    "unit_head": Scope.UNIT},
 }
 
 
