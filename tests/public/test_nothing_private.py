@@ -10,13 +10,14 @@ fetch fails the suite until it is added to `paths` below.
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
 
 from ekinerja.bsc.models import RealisationStatus
 from ekinerja.extensions import db
-from ekinerja.public import ppid
+from ekinerja.public import dip, ppid
 from ekinerja.realisations import services as rs
 from tests.contracts.conftest import SIGNING, iku, people, realise, scan, today  # noqa: F401
 from tests.public.test_sakip import HIDDEN, APPROVED, agreements, figures, variants  # noqa: F401
@@ -27,6 +28,7 @@ EVIDENCE_NAME = "bukti-rahasia-qx7"
 EVIDENCE_NOTE = "Catatan internal zeta-9041"
 REQUESTER = {"name": "Wayan Pemohon Rahasia", "address": "Jalan Melati Tersembunyi 17, Mataram",
              "contact": "pemohon.rahasia@example.org"}
+DRAFT_REPORT = "Laporan draf rahasia kappa-5520"
 NOT_FETCHED = {"/static/<path:filename>", "/masuk"}  # assets and the login form: nothing of anyone's
 
 
@@ -42,17 +44,29 @@ def world(app, figures, agreements, org, people, today):
     rs.submit(people.staff1, realisation, realisation.version)
     request = ppid.submit_request(information="Salinan Perjanjian Kinerja 2026", purpose="Penelitian",
                                   form="softcopy", delivery="email", opd_id=org.a.id, **REQUESTER)
+    published = dip.create(people.op_a, org.a, _report(1, "Laporan Kinerja Triwulan I"))
+    dip.attach_file(people.op_a, published, pdf_bytes("Laporan triwulan I"), "tw1.pdf")
+    dip.publish(people.op_a, published)
+    draft = dip.create(people.op_a, org.a, _report(2, DRAFT_REPORT))
+    dip.attach_file(people.op_a, draft, pdf_bytes(DRAFT_REPORT), "tw2.pdf")
     db.session.commit()
     public_code, hidden_code = agreements
-    return {"figures": figures, "org": org, "public_code": public_code, "hidden_code": hidden_code,
-            "request_number": request.number}
+    world_officer = people.gov
+    return {"officer": world_officer, "figures": figures, "org": org, "public_code": public_code, "hidden_code": hidden_code,
+            "request_number": request.number, "report": published.id, "draft_report": draft.id}
+
+
+def _report(quarter: int, title: str) -> dip.ReportInput:
+    return dip.ReportInput(year=2026, quarter=quarter, title=title, summary="Capaian indikator triwulan.",
+                           responsible_name="Kepala Alfa", responsible_position="Kepala Dinas Alfa",
+                           made_place="Mataram", made_date=date(2026, 4, 15))
 
 
 def markers(world) -> set[str]:
     out = set()
     for value in HIDDEN.values():
         out |= variants(value) | variants(str(D(value) + D(APPROVED)))
-    out |= {EVIDENCE_NAME, EVIDENCE_NOTE, world["hidden_code"], *REQUESTER.values()}
+    out |= {EVIDENCE_NAME, EVIDENCE_NOTE, world["hidden_code"], DRAFT_REPORT, *REQUESTER.values()}
     org = world["org"]
     out |= {org.staff1.nip, org.staff2.nip}  # NIPs of staff who are not officials
     return out
@@ -82,8 +96,13 @@ def paths(world) -> dict[str, list[str]]:
         "/verifikasi/<code>/dokumen.pdf": [f"/verifikasi/{doc}/dokumen.pdf", f"/verifikasi/{hidden}/dokumen.pdf"],
         "/ppid/": ["/ppid/", "/ppid/?q=Perjanjian", "/ppid/?tahun=2026"],
         "/ppid/lacak": [f"/ppid/lacak?nomor={number}"],
-        "/ppid/permohonan": ["/ppid/permohonan"],
+        "/ppid/permohonan": ["/ppid/permohonan", f"/ppid/permohonan?opd={code}"],
         "/ppid/keberatan": ["/ppid/keberatan"],
+        "/ppid/berkala/<int:report_id>.pdf": [f"/ppid/berkala/{world['report']}.pdf",
+                                              f"/ppid/berkala/{world['draft_report']}.pdf"],
+        # the receipts, after this browser filed a request and an objection (test below)
+        "/ppid/permohonan/terkirim": ["/ppid/permohonan/terkirim"],
+        "/ppid/keberatan/terkirim": ["/ppid/keberatan/terkirim"],
     }
 
 
@@ -95,6 +114,18 @@ def test_every_public_route_is_fetched_here(app, world):
 
 def test_nothing_private_on_any_public_page(app, client, world):
     secret = markers(world)
+    # This browser files a request and an objection, so that their receipts have something to show.
+    filed = client.post("/ppid/permohonan", data={
+        "information": "Laporan kinerja triwulan", "purpose": "Kajian", "form": "softcopy", "delivery": "email",
+        "opd_id": "", **REQUESTER})
+    assert filed.status_code == 303, filed.get_data(as_text=True)[:500]
+    refused = ppid.track(world["request_number"])
+    ppid.refuse(world["officer"], refused, "Informasi dikecualikan (Pasal 17 huruf j).")
+    db.session.commit()
+    objected = client.post("/ppid/keberatan", data={
+        "number": world["request_number"], "contact": REQUESTER["contact"], "grounds": "a",
+        "reason": "Saya keberatan atas penolakan permohonan."})
+    assert objected.status_code in (302, 303), objected.get_data(as_text=True)[:500]
     fetched = 0
     rules = all_public_rules()
     for rule, addresses in paths(world).items():
@@ -103,6 +134,8 @@ def test_nothing_private_on_any_public_page(app, client, world):
         for address in addresses:
             r = client.get(address)
             assert r.status_code in (200, 404), (address, r.status_code)
+            if "terkirim" in address:
+                assert r.status_code == 200 and "PPID/" in r.get_data(as_text=True), address
             body = r.get_data()
             text = body.decode("utf-8", "replace") if not body.startswith(b"%PDF") else _pdf_text(body)
             leaked = sorted(m for m in secret if m in text and m not in address)  # echoing the visitor's own input is no leak
