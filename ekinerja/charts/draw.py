@@ -91,12 +91,22 @@ def _f(v) -> float | None:
     return None if v is None else float(v)
 
 
+# Colours of the lines of a many-series chart, distinct enough for the twelve IKU side by side.
+SERIES = ["#1f6feb", "#8250df", "#bf3989", "#953800", "#1b7c83", "#6e7781",
+          "#d4a72c", "#0a3069", "#cf222e", "#4ac26b", "#e16f24", "#57606a"]
+LEGEND_ITEM = 96  # the width of one legend entry (a swatch and a short name)
+
+
 def trend(title: str, labels: list[str], series: list[tuple[str, list, str]], width: float = 520,
           height: float = 220, unit: str = "", floor: float | None = 0, reference: float | None = None,
           number=lambda v: f"{v:g}") -> Chart:
     """Lines over months: series = [(name, values (None = missing), colour)]; `reference` draws a
-    dashed target line (e.g. 100%)."""
+    dashed target line (e.g. 100%). Two series or more get a legend under the plot."""
     left, right, top, bottom = 44, 12, 14, 34
+    per_row = max(1, int((width - left) // LEGEND_ITEM))
+    legend_rows = 0 if len(series) < 2 else -(-len(series) // per_row)
+    height += legend_rows * 16
+    bottom += legend_rows * 16
     values = [_f(v) for _, vals, _ in series for v in vals if v is not None]
     if reference is not None:
         values.append(reference)
@@ -126,6 +136,11 @@ def trend(title: str, labels: list[str], series: list[tuple[str, list, str]], wi
         ch.shapes.append(Shape("line", (left, y(reference), width - right, y(reference)), stroke=INK, width=0.8))
     for i, lab in enumerate(labels):
         ch.shapes.append(Shape("text", (x(i), height - bottom + 14), text=lab, size=8, anchor="middle"))
+    for k, (name, _, colour) in enumerate(series if legend_rows else []):
+        lx = left + (k % per_row) * LEGEND_ITEM
+        ly = height - bottom + 30 + (k // per_row) * 16
+        ch.shapes.append(Shape("rect", (lx, ly - 8, 10, 10), fill=colour))
+        ch.shapes.append(Shape("text", (lx + 14, ly), text=name[:16], size=8, anchor="start"))
     for name, vals, colour in series:
         run: list[tuple[float, float]] = []
         for i, v in enumerate(list(vals) + [None]):

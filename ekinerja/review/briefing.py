@@ -48,7 +48,6 @@ BAR_LABEL_CHARS = 32                     # draw.bars keeps this many characters 
 TINTS = {Colour.GREEN: colors.HexColor("#c6e9d0"), Colour.YELLOW: colors.HexColor("#fbe7a6"),
          Colour.RED: colors.HexColor("#f8cacd"), Colour.GREY: colors.HexColor("#e3e7eb")}
 ZEBRA = colors.HexColor("#f3f7f4")       # a perspective's row (the A3 agreement's stripes)
-SERIES = ["#1f6feb", "#8250df", "#bf3989", "#953800", "#1b7c83", "#6e7781"]  # as the dashboard
 OFFICIAL = ("Angka resmi: hanya realisasi yang telah disetujui. Status: Hijau ≥ 100%, Kuning 80% s.d. &lt; 100%, "
             "Merah &lt; 80%. Nilai capaian dibatasi 120%.")
 
@@ -231,10 +230,10 @@ def _with_status(table: Table, cells: list[tuple[int, int, Colour]]) -> Table:
 
 # ---------------------------------------------------------------- page 1: the province
 
-def trend_chart(d: rd.Dashboard, width: float = WIDTH, height: float = 150) -> draw.Chart:
+def trend_chart(d: rd.Dashboard, width: float = WIDTH, height: float = 100) -> draw.Chart:
     """The province's NKO and each IKU's achievement month by month (the dashboard's trend)."""
     series = [("NKO provinsi", _percent_points(d.nko_trend), draw.ACCENT)]
-    series += [(r.indicator.code, _percent_points(r.trend), SERIES[i % len(SERIES)]) for i, r in enumerate(d.iku)]
+    series += [(r.indicator.code, _percent_points(r.trend), draw.SERIES[i % len(draw.SERIES)]) for i, r in enumerate(d.iku)]
     return draw.trend(f"Tren NKO dan capaian IKU provinsi {d.year}", month_labels(d.month), series, width=width,
                       height=height, unit="%", reference=100, number=lambda v: f"{v:.0f}")
 
@@ -274,7 +273,7 @@ def _by_month(label: str, values: list[Decimal | None]) -> str:
 def _legend(d: rd.Dashboard) -> str:
     """Which line is which IKU, in words (the chart itself names only the codes)."""
     names = [f'<font color="{draw.ACCENT}">■</font> NKO provinsi']
-    names += [f'<font color="{SERIES[i % len(SERIES)]}">■</font> {esc(r.indicator.code)} {esc(r.indicator.name)}'
+    names += [f'<font color="{draw.SERIES[i % len(draw.SERIES)]}">■</font> {esc(r.indicator.code)} {esc(r.indicator.name)}'
               for i, r in enumerate(d.iku)]
     return " &nbsp; ".join(names)
 

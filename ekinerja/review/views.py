@@ -13,6 +13,7 @@ from ekinerja.bsc.scoring import Colour, colour
 from ekinerja.charts import draw
 from ekinerja.errors import PermissionDenied
 from ekinerja.realisations import periods
+from ekinerja.review import briefing
 from ekinerja.review import dashboard as rd
 from ekinerja.web import format_percent_id
 
@@ -56,14 +57,7 @@ def _svg(chart: draw.Chart, key: str) -> Markup:
 
 def _charts(d: rd.Dashboard) -> dict[str, Markup]:
     labels = SHORT[:d.month]
-    def pct(vals):
-        return [None if v is None else float(v) * 100 for v in vals]
-
-    series = [("NKO provinsi", pct(d.nko_trend), draw.ACCENT)]
-    palette = ["#1f6feb", "#8250df", "#bf3989", "#953800", "#1b7c83", "#6e7781"]
-    series += [(r.indicator.code, pct(r.trend), palette[i % len(palette)]) for i, r in enumerate(d.iku)]
-    trend = draw.trend(f"Tren NKO dan capaian IKU provinsi {d.year}", labels, series, unit="%", reference=100,
-                       number=lambda v: f"{v:.0f}")
+    trend = briefing.trend_chart(d, width=520, height=220)  # the same drawing as in the briefing book
     items = [(r.opd.short_name or r.opd.name,
               None if not r.nko or r.nko.value is None else float(r.nko.value) * 100,
               draw.colour_of((r.nko.colour if r.nko else Colour.GREY).value)) for r in d.opds]

@@ -95,7 +95,8 @@ def test_dashboard_shows_figures_charts_and_tables(client, auth, world):
     html, text = r.get_data(as_text=True), text_of(r)
     assert html.count("<svg") == 4 and 'aria-labelledby="tren-t tren-d"' in html and "style=" not in html
     assert "NKO s.d. April: 75,00% ✕ Merah" in text
-    assert "Jan 100,00%; Feb 100,00%; Mar 100,00%; Apr 75,00%" in text
+    assert "Proyeksi Desember Jan Feb Mar Apr" in text
+    assert "NKO provinsi 75,00% ✕ Merah – 100,00% 100,00% 100,00% 75,00%" in text
     assert "22,50% ✕ Diperkirakan tidak tercapai" in text                 # projected to December
     assert "Dinas Alfa" in text and "Badan Beta (belum ada kartu kinerja)" in text
     assert "Indikator yang menjadi merah bulan ini" in text and "IKU-01 · Jumlah layanan digital ✓ Hijau" in text
