@@ -9,7 +9,7 @@ PORT ?= 5000
 DEMO_TODAY ?= 2026-11-29
 export FLASK_APP := wsgi
 
-.PHONY: install run test test-mariadb migrate-check clean
+.PHONY: install run test test-mariadb migrate-check clean bench-smoke
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: install
 test-mariadb: install
 	EKINERJA_TEST_DATABASE_URL='mysql+pymysql://root@127.0.0.1:3306/ekinerja_test?charset=utf8mb4' \
 	  $(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
+
+## make bench-smoke: the province benchmark at small scale on SQLite (a CI smoke test, bench/README.md).
+bench-smoke: install
+	$(BIN)/python bench/generate.py --scale small
+	$(BIN)/python bench/run.py --scale small
 
 clean:
 	rm -rf $(VENV) .pytest_cache
