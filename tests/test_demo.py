@@ -84,6 +84,7 @@ def test_staff_carry_indicators_of_their_bidang(demo):
 
 
 def test_realisations_in_every_state_and_every_colour(demo):
+    this_year = Realisation.indicator_id.in_(select(Indicator.id).where(Indicator.year == DEMO_YEAR))
     statuses = Counter(db.session.scalars(select(Realisation.status)))
     assert set(statuses) == set(RealisationStatus)
     returned = db.session.scalars(select(Realisation).where(Realisation.status == RealisationStatus.RETURNED)).all()
@@ -91,9 +92,9 @@ def test_realisations_in_every_state_and_every_colour(demo):
     approved = db.session.scalars(select(Realisation).where(Realisation.status == RealisationStatus.APPROVED)).all()
     assert all(r.decided_by_id is not None and r.decided_at is not None for r in approved)
     # history up to LAST_MONTH; the open month (WORK_MONTH) only under way, nothing approved yet
-    assert db.session.scalar(select(func.max(Realisation.month))) == WORK_MONTH
+    assert db.session.scalar(select(func.max(Realisation.month)).where(this_year)) == WORK_MONTH
     assert db.session.scalar(select(func.max(Realisation.month)).where(
-        Realisation.status == RealisationStatus.APPROVED)) == LAST_MONTH
+        Realisation.status == RealisationStatus.APPROVED, this_year)) == LAST_MONTH
 
     roots = db.session.scalars(select(Indicator).where(Indicator.year == DEMO_YEAR,
                                                        Indicator.parent_id.is_(None))).all()
@@ -103,7 +104,7 @@ def test_realisations_in_every_state_and_every_colour(demo):
     assert set(colours) == {"green", "yellow", "red", "grey"}, colours
     # a value that was red when it was entered carries the reason and the follow-up
     entered, reds = defaultdict(dict), 0
-    for r in db.session.scalars(select(Realisation).order_by(Realisation.month)):
+    for r in db.session.scalars(select(Realisation).where(this_year).order_by(Realisation.month)):
         entered[r.indicator_id][r.month] = r.value
         ind = everything[r.indicator_id]
         figures = scoring.indicator_figures(ind.polarity, ind.aggregation, ind.target, r.month,
@@ -255,3 +256,19 @@ def test_a_printed_staff_login_has_an_individual_scorecard(demo):
     nips = set(re.findall(r"^\s+(\d{18})\s", demo, re.M))
     staff = cards(OwnerKind.EMPLOYEE)
     assert {sc.employee.nip for sc in staff} & nips
+
+
+def test_earlier_years_for_the_lkjip_table(demo):
+    """2024 and 2025: the demo OPDs' cards with the 2026 indicator codes and twelve approved months,
+    which the public OPD page compares with (LKjIP chapter III)."""
+    from ekinerja.bsc.models import OwnerKind, Scorecard
+    from ekinerja.org.models import Opd
+    from ekinerja.public import sakip
+
+    cards = db.session.scalars(select(Scorecard).where(Scorecard.year.in_([2024, 2025]))).all()
+    assert len(cards) == 6 and {c.owner_kind for c in cards} == {OwnerKind.OPD}
+    dinkes = db.session.scalar(select(Opd).where(Opd.name == "Dinas Kesehatan"))
+    quarters, card = sakip.opd(DEMO_YEAR, dinkes)
+    table = sakip.lkjip(DEMO_YEAR, dinkes, card, quarters)
+    assert table.rows and all(e is not None and e.realisation is not None for r in table.rows for e in r.earlier)
+    assert all(r.earlier[0].achievement > r.earlier[1].achievement for r in table.rows)  # 2025 better than 2024

@@ -223,6 +223,8 @@ def load_demo(hash_method: str = "scrypt") -> list[tuple[str, str, str]]:
     from ekinerja.demo.scorecards import load_scorecards  # it builds on this module's organisation
     from ekinerja.demo.workflow import REOPEN_UNTIL, load_workflow
     load_scorecards()
+    from ekinerja.demo import history  # 2024 and 2025: the years the public LKjIP table compares with
+    history.load([DINKES, KOMINFO, BAPPEDA], 2026)
     from ekinerja.demo.agreements import load_agreements  # A3s and PKs, made from those scorecards
     load_agreements()
     # The workflow's logins: a staff member of Bidang Aplikasi Informatika with open work in
