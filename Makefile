@@ -38,7 +38,7 @@ test-mariadb: install
 ## make bench-smoke: the province benchmark at small scale on SQLite (a CI smoke test, bench/README.md).
 bench-smoke: install
 	$(BIN)/python bench/generate.py --scale small
-	$(BIN)/python bench/run.py --scale small
+	$(BIN)/python bench/run.py --scale small --smoke
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -605,10 +605,18 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=None, help="load time per page (default: by scale)")
     parser.add_argument("--cap", type=float, default=120,
                         help="seconds a single request may take before the page is marked timed out (default 120)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="exit with status 1 when a page answered anything but 200 or gave no answer "
+                             "(a missed speed goal is reported, not failed)")
     args = parser.parse_args(argv)
     result = run(args.scale, args.db, args.seconds, args.cap)
     print(table(result))
     print(json.dumps(result, ensure_ascii=False))
+    if args.smoke:
+        broken = [key for key, page in result["pages"].items() if page["errors"] or page["timed_out"]]
+        if broken or not result["a3"]["files"] or not result["excel"]["rows"]:
+            print(f"smoke test failed: {broken or 'A3 printing or the Excel import did nothing'}", file=sys.stderr)
+            sys.exit(1)
 
 
 if __name__ == "__main__":

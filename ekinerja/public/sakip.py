@@ -210,6 +210,9 @@ def fingerprint(year: int) -> tuple[str, datetime | None]:
             sub = select(agg).select_from(model)
             columns.append((sub.where(where) if where is not None else sub).scalar_subquery())
     columns.append(select(func.sum(Realisation.version)).scalar_subquery())
+    # A target or weight changed within the same second (MariaDB keeps whole seconds in updated_at).
+    columns.append(select(func.sum(Indicator.target) + func.sum(Indicator.weight))
+                   .where(Indicator.year.between(first, year)).scalar_subquery())
     columns.append(select(func.count()).select_from(AgreementVersion)
                    .where(AgreementVersion.status == VersionStatus.PUBLISHED).scalar_subquery())
     columns.append(select(func.count()).select_from(MonthlyTarget).join(Indicator, MonthlyTarget.indicator_id == Indicator.id)
