@@ -89,22 +89,42 @@ def compute(indicators: dict[int, Indicator], month: int, provisional: bool = Fa
             cap: Decimal = scoring.DEFAULT_CAP) -> dict[int, Node]:
     """Figures for every given indicator; roll-ups use the direct children found among them
     (pass load_descendants(...) so that every roll-up sees its children)."""
+    return compute_months(indicators, [month], provisional, cap)[month]
+
+
+def compute_months(indicators: dict[int, Indicator], months: list[int], provisional: bool = False,
+                   cap: Decimal = scoring.DEFAULT_CAP) -> dict[int, dict[int, Node]]:
+    """compute() at several months (month -> nodes), reading the targets and the values from the
+    database once for all of them."""
+    if not months:
+        return {}
     ids = list(indicators)
     targets = _monthly_targets(ids)
-    own_values = _values(ids, month, provisional)
+    all_values = _values(ids, max(months), provisional)
     children: dict[int, list[int]] = defaultdict(list)
     for ind in indicators.values():
         if ind.parent_id in indicators:
             children[ind.parent_id].append(ind.id)
+    for kids in children.values():
+        kids.sort()
+    return {month: _build(indicators, ids, children, targets, all_values, month, cap) for month in months}
+
+
+def _build(indicators, ids, children, targets, all_values, month: int, cap: Decimal) -> dict[int, Node]:
+    """The nodes at one month, from values already read (those after `month` are left out)."""
     nodes: dict[int, Node] = {}
+
+    def own_values(ind_id: int) -> dict[int, Decimal]:
+        values = all_values.get(ind_id, {})
+        return values if all(m <= month for m in values) else {m: v for m, v in values.items() if m <= month}
 
     def build(ind_id: int, path: frozenset) -> Node:
         if ind_id in nodes:
             return nodes[ind_id]
         ind = indicators[ind_id]
-        kids = [build(c, path | {ind_id}) for c in sorted(children[ind_id]) if c not in path]
+        kids = [build(c, path | {ind_id}) for c in children[ind_id] if c not in path]
         direct = [k for k in kids if k.indicator.cascade_kind == CascadeKind.DIRECT]
-        values = own_values.get(ind_id, {})
+        values = own_values(ind_id)
         if ind.rollup in (Rollup.CHILDREN_SUM, Rollup.CHILDREN_AVERAGE):
             values = _rolled_values(ind.rollup, direct, month)
         figures = scoring.indicator_figures(ind.polarity, ind.aggregation, ind.target, month, values,
@@ -205,6 +225,13 @@ def figures_from_nodes(scorecard: Scorecard, own: list[Indicator], objectives: l
 def scorecards_nko(scorecards: list[Scorecard], month: int, provisional: bool = False) -> dict[int, Weighted]:
     """The NKO of many scorecards at once (a list page), as scorecard_figures computes it for one,
     from one pass of compute() over all their indicators and what is cascaded below them."""
+    return scorecards_nko_months(scorecards, [month], provisional)[month]
+
+
+def scorecards_nko_months(scorecards: list[Scorecard], months: list[int],
+                          provisional: bool = False) -> dict[int, dict[int, Weighted]]:
+    """scorecards_nko at several months (month -> scorecard id -> NKO), the indicators and their
+    descendants loaded once."""
     ids = [sc.id for sc in scorecards]
     own: list[Indicator] = []
     perspective_of: dict[int, Perspective] = {}
@@ -216,20 +243,22 @@ def scorecards_nko(scorecards: list[Scorecard], month: int, provisional: bool = 
                                                 .where(Objective.scorecard_id.in_(chunk))):
             perspective_of[oid] = p
             present[sc_id].add(p)
-    nodes = compute(load_descendants(own), month, provisional) if own else {}
+    at = compute_months(load_descendants(own), months, provisional) if own else {m: {} for m in months}
     by_card: dict[int, list[Indicator]] = defaultdict(list)
     for ind in own:
         by_card[ind.scorecard_id].append(ind)
-    out = {}
-    for sc in scorecards:
-        inds = by_card[sc.id]
-        scores = {p.value: scoring.weighted_mean((nodes[i.id].figures.score, i.weight) for i in inds
-                                                 if perspective_of[i.objective_id] == p)
-                  for p in Perspective if p in present[sc.id]}
-        weights = sc.perspective_weights()
-        out[sc.id] = scoring.nko(scores, {k: v for k, v in (weights or {}).items() if k in scores} or None,
-                                 [(nodes[i.id].figures.score, i.weight) for i in inds])
-    return out
+    return {m: {sc.id: _nko(sc, by_card[sc.id], perspective_of, present[sc.id], at[m]) for sc in scorecards}
+            for m in months}
+
+
+def _nko(sc: Scorecard, inds: list[Indicator], perspective_of: dict[int, Perspective], present: set[Perspective],
+         nodes: dict[int, Node]) -> Weighted:
+    scores = {p.value: scoring.weighted_mean((nodes[i.id].figures.score, i.weight) for i in inds
+                                             if perspective_of[i.objective_id] == p)
+              for p in Perspective if p in present}
+    weights = sc.perspective_weights()
+    return scoring.nko(scores, {k: v for k, v in (weights or {}).items() if k in scores} or None,
+                       [(nodes[i.id].figures.score, i.weight) for i in inds])
 
 
 # ---------------------------------------------------------------- gaps (domain.md §3.4)

@@ -4,7 +4,8 @@ indicators, by quarter, and the published A3/PK documents. Services only, no Fla
 Only APPROVED values count (cascade.* with provisional=False): a draft, submitted or returned value
 is nobody's business outside the office. A quarter whose last month is still open (or not begun)
 is "not complete yet": its figures are shown as they stand, flagged; a quarter not begun has none.
-Queries do not grow with the number of indicators: compute() runs once per quarter over all of them.
+Queries do not grow with the number of indicators: the values are read once (compute_months) and
+the figures computed for each begun quarter over all of them.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ekinerja.bsc.cascade import compute, load_descendants, scorecards_nko
+from ekinerja.bsc.cascade import compute, compute_months, figures_from_nodes, load_descendants, scorecards_nko_months
 from ekinerja.bsc.models import Indicator, MonthlyTarget, Objective, OwnerKind, Realisation, Scorecard
 from ekinerja.bsc.scoring import Colour, IndicatorFigures, Weighted
 from ekinerja.contracts.models import Agreement, AgreementVersion, VersionStatus
@@ -93,21 +94,18 @@ def _card(year: int, owner_kind: OwnerKind, opd_id: int | None = None) -> Scorec
 
 def card_figures(scorecard: Scorecard, quarters: list[Period]) -> CardFigures:
     """A scorecard's indicators and NKO at each begun quarter, from one descendants load and one
-    compute() per quarter (NKO as cascade.scorecards_nko computes it)."""
+    read of the values (NKO as cascade.scorecard_figures computes it)."""
     own = db.session.scalars(select(Indicator).where(Indicator.scorecard_id == scorecard.id)
                              .join(Objective, Indicator.objective_id == Objective.id)
                              .order_by(Objective.perspective_order, Objective.code, Indicator.code)
                              .options(selectinload(Indicator.scorecard))).all()
-    indicators = load_descendants(list(own)) if own else {}
-    by_quarter = []
-    nkos = []
-    for q in quarters:
-        if not q.started or not own:
-            by_quarter.append(None)
-            nkos.append(None)
-            continue
-        by_quarter.append(compute(indicators, q.month, provisional=False))
-        nkos.append(scorecards_nko([scorecard], q.month)[scorecard.id])
+    begun = [q.month for q in quarters if q.started] if own else []
+    computed = compute_months(load_descendants(list(own)), begun) if begun else {}
+    objectives = db.session.scalars(select(Objective).where(Objective.scorecard_id == scorecard.id)).all() \
+        if begun else []
+    by_quarter = [computed.get(q.month) if q.started else None for q in quarters]
+    nkos = [figures_from_nodes(scorecard, own, objectives, nodes, q.month).nko if nodes else None
+            for q, nodes in zip(quarters, by_quarter)]
     rows = [IndicatorRow(i, [nodes[i.id].figures if nodes else None for nodes in by_quarter],
                          by_quarter[-1][i.id].figures if by_quarter[-1] else None) for i in own]
     return CardFigures(scorecard, nkos, nkos[-1], rows)
@@ -124,7 +122,9 @@ def opds(year: int, quarters: list[Period]) -> list[OpdRow]:
     all_opds = db.session.scalars(select(Opd).order_by(Opd.name)).all()
     cards = {sc.opd_id: sc for sc in db.session.scalars(
         select(Scorecard).where(Scorecard.year == year, Scorecard.owner_kind == OwnerKind.OPD))}
-    per_q = [scorecards_nko(list(cards.values()), q.month) if q.started and cards else {} for q in quarters]
+    begun = [q.month for q in quarters if q.started]
+    at = scorecards_nko_months(list(cards.values()), begun) if begun and cards else {}
+    per_q = [at.get(q.month, {}) if q.started else {} for q in quarters]
     return [OpdRow(o, cards.get(o.id), [(per_q[k].get(cards[o.id].id) if o.id in cards else None)
                                         for k in range(len(quarters))]) for o in all_opds]
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ekinerja.audit.models import AuditEntry
-from ekinerja.bsc.cascade import _chunks, compute, figures_from_nodes, load_descendants
+from ekinerja.bsc.cascade import _chunks, compute_months, figures_from_nodes, load_descendants
 from ekinerja.bsc.models import (Indicator, Objective, OwnerKind, Realisation, RealisationStatus, Rollup,
                                  Scorecard)
 from ekinerja.bsc.scoring import Colour, Weighted, colour
@@ -139,11 +139,12 @@ def dashboard(year: int, month: int) -> Dashboard:
         objs_by_card[o.scorecard_id].append(o)
     every = load_descendants(own) if own else {}
 
-    # Month by month: one compute() over everything, then each card's NKO in Python.
+    # Month by month over everything (the values read once), then each card's NKO in Python.
     nko_at: dict[int, dict[int, Weighted]] = defaultdict(dict)   # card id -> month -> NKO
     nodes_at: dict[int, dict] = {}
+    computed = compute_months(every, list(range(1, month + 1))) if every else {}
     for m in range(1, month + 1):
-        nodes = compute(every, m) if every else {}
+        nodes = computed.get(m, {})
         nodes_at[m] = nodes
         for c in cards:
             nko_at[c.id][m] = figures_from_nodes(c, own_by_card[c.id], objs_by_card[c.id], nodes, m).nko
