@@ -611,18 +611,14 @@ def load_opds(t0: float) -> list[OpdRec]:
 
 
 def analyze(t0: float) -> None:
-    """Planner statistics (SQLite's sqlite_stat1, MariaDB's ANALYZE TABLE): off by default, as the
-    app never gathers them; --analyze shows what they change."""
-    from sqlalchemy import text
-
+    """Planner statistics, as an installation gathers them after a large import and nightly
+    (`flask maintenance analyze`, ekinerja/maintenance.py); --no-analyze leaves them out."""
     from ekinerja.extensions import db
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("ANALYZE"))
-    else:
-        for table in ("realisation", "indicator", "scorecard", "objective", "employee", "position", "unit"):
-            db.session.execute(text(f"ANALYZE TABLE {table}"))
+    from ekinerja.maintenance import analyze as gather
+
     db.session.commit()
-    log("ANALYZE", t0)
+    gather()
+    log("ANALYZE (flask maintenance analyze)", t0)
 
 
 def generate(scale_name: str, db_kind: str, with_analyze: bool = False) -> dict:
@@ -666,10 +662,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--db", choices=("sqlite", "mariadb"), default="sqlite")
-    parser.add_argument("--analyze", action="store_true",
-                        help="gather the planner's statistics at the end (the app does not)")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="leave out the planner's statistics (`flask maintenance analyze`, which an "
+                             "installation runs after a large import and nightly)")
     args = parser.parse_args(argv)
-    generate(args.scale, args.db, args.analyze)
+    generate(args.scale, args.db, not args.no_analyze)
 
 
 if __name__ == "__main__":

@@ -96,6 +96,8 @@ def register_commands(app: Flask) -> None:
     from ekinerja.realisations.cli import periods_cli
 
     app.cli.add_command(org_cli)
+    from ekinerja.maintenance import maintenance_cli
+    app.cli.add_command(maintenance_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(exchange_cli)
