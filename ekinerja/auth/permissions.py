@@ -164,6 +164,21 @@ def visible_opd_ids(user, action: str) -> set[int] | None:
     return None if a.scope == Scope.ALL else set(a.opd_ids)
 
 
+def whole_opd_ids(user, action: str) -> set[int] | None:
+    """The OPDs for which can_opd(user, action, opd) holds: None for every OPD; else the OPDs of
+    the user's OPD-scoped roles and the OPD whose office (the root of its unit tree) he heads."""
+    from ekinerja.org.models import Unit
+
+    a = access(user, action)
+    if a.scope == Scope.ALL:
+        return None
+    ids = set(a.opd_ids)
+    if a.head_unit_ids:
+        ids |= set(db.session.scalars(select(Unit.opd_id).where(Unit.id.in_(a.head_unit_ids),
+                                                                Unit.parent_id.is_(None))))
+    return ids
+
+
 def subtree_unit_ids(unit) -> set[int]:
     """Ids of the unit and all units below it, in one query over the unit's OPD."""
     from ekinerja.org.models import Unit

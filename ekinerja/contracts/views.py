@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ekinerja import storage
-from ekinerja.auth.permissions import Scope, access, can_opd, require
+from ekinerja.auth.permissions import can_opd, require, whole_opd_ids
 from ekinerja.contracts import pk
 from ekinerja.contracts import services as cs
 from ekinerja.contracts.forms import (AmendForm, CreateForm, PrintForm, ProgrammeForm, ReturnForm, SigningForm,
@@ -450,14 +450,7 @@ class PostRow:
 
 def _visible_opd_ids(user) -> set[int] | None:
     """The OPDs whose whole PK list the user may read (bsc.view on the OPD); None: all of them."""
-    a = access(user, "bsc.view")
-    if a.scope == Scope.ALL:
-        return None
-    ids = set(a.opd_ids)
-    if a.head_unit_ids:
-        ids |= set(db.session.scalars(select(Unit.opd_id).where(Unit.id.in_(a.head_unit_ids),
-                                                                 Unit.parent_id.is_(None))))
-    return ids
+    return whole_opd_ids(user, "bsc.view")
 
 
 def may_draft_post(user, position: Position) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy import String, and_, case, func, literal, null, or_, select, typ
 from sqlalchemy.orm import aliased, selectinload
 
 from ekinerja import storage
-from ekinerja.auth.permissions import Scope, access, can_opd, require
+from ekinerja.auth.permissions import can_opd, require, whole_opd_ids
 from ekinerja.contracts.models import Agreement, AgreementVersion, DocumentKind, VersionStatus
 from ekinerja.db import get_or_raise, utcnow
 from ekinerja.errors import InvalidTransition, ValidationFailed
@@ -60,14 +60,7 @@ def report_opd_ids(user) -> set[int] | None:
     """The OPDs whose periodic reports the user keeps: None for every OPD, else the operator's
     OPDs and the OPD the user heads (head of its root unit). A unit head below the OPD's root
     keeps none."""
-    a = access(user, "ppid.report")
-    if a.scope == Scope.ALL:
-        return None
-    ids = set(a.opd_ids)
-    if a.head_unit_ids:
-        ids |= set(db.session.scalars(select(Unit.opd_id).where(Unit.id.in_(a.head_unit_ids),
-                                                                Unit.parent_id.is_(None))))
-    return ids
+    return whole_opd_ids(user, "ppid.report")
 
 
 def may_report(user, opd: Opd) -> bool:

@@ -8,9 +8,7 @@ sent; a refused save shows the form again with the message and what was typed.
 """
 from __future__ import annotations
 
-import hashlib
-
-from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.routing import BuildError
@@ -25,10 +23,8 @@ from ekinerja.public import dip
 from ekinerja.public.dip_forms import ReportForm, StepForm
 from ekinerja.public.dip_models import PeriodicReport, ReportStatus
 from ekinerja.public.ppid_views import bp
+from ekinerja.public.views import revalidated
 from ekinerja.realisations.periods import today
-
-MAX_AGE = 300  # seconds, as the E-SAKIP pages
-
 
 # ------------------------------------------------------------------ the public DIP
 
@@ -43,27 +39,6 @@ def _request_form_url() -> str | None:
         return url_for("ppid.request_form")
     except BuildError:
         return None
-
-
-def _conditional(build):
-    """304 when the client's ETag still matches what feeds the DIP; else build the page. Cacheable
-    by anyone for anonymous visitors; private for a logged-in user (the page carries his menu)."""
-    key, modified = dip.fingerprint()
-    user = current_user.get_id() if current_user.is_authenticated else ""
-    etag = hashlib.sha256(f"{user}|{request.path}|{request.query_string.decode()}|{key}".encode()).hexdigest()[:32]
-    if request.if_none_match and request.if_none_match.contains(etag):
-        response = make_response("", 304)
-    else:
-        response = make_response(build())
-    response.set_etag(etag)
-    if modified is not None:
-        response.last_modified = modified
-    if user:
-        response.cache_control.private = True
-    else:
-        response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
-    return response
 
 
 @bp.get("/")
@@ -85,7 +60,7 @@ def dip_index():
         return render_template("ppid/dip.html", result=result, opds=opds, unit=unit, year=year, category=category,
                                text=text, years=dip.years(), categories=list(dip.Category), args=args,
                                request_form_url=_request_form_url())
-    return _conditional(build)
+    return revalidated(dip.fingerprint(), build)
 
 
 @bp.get("/berkala/<int:report_id>.pdf")

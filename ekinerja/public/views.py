@@ -11,6 +11,7 @@ import hashlib
 from markupsafe import Markup
 
 from flask import Blueprint, abort, make_response, render_template, request
+from flask_login import current_user
 
 from ekinerja.bsc.forms import COLOUR_LABELS, COLOUR_SYMBOLS
 from ekinerja.charts import draw
@@ -33,10 +34,19 @@ def requested_year() -> int:
 
 
 def conditional(year: int, build, variant: str = ""):
-    """Answer 304 when the client's ETag still matches what feeds the year's figures; otherwise
-    build the response, and mark it cacheable with its ETag and Last-Modified."""
-    key, modified = sakip.fingerprint(year)
-    etag = hashlib.sha256(f"{variant}|{request.path}|{request.query_string.decode()}|{key}".encode()).hexdigest()[:32]
+    """The year's E-SAKIP figures, answered with revalidation (see `revalidated`)."""
+    return revalidated(sakip.fingerprint(year), build, variant)
+
+
+def revalidated(fingerprint: tuple[str, object], build, variant: str = ""):
+    """Answer 304 when the client's ETag still matches what feeds the page (`fingerprint` = key and
+    newest write time); otherwise build the response, with its ETag and Last-Modified. Cacheable
+    by anyone for an anonymous visitor; private for a logged-in user, whose page carries his name
+    and menu (a shared cache must never hand those to someone else)."""
+    key, modified = fingerprint
+    user = current_user.get_id() if current_user.is_authenticated else ""
+    etag = hashlib.sha256(f"{variant}|{user}|{request.path}|{request.query_string.decode()}|{key}"
+                          .encode()).hexdigest()[:32]
     if request.if_none_match and request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
@@ -44,9 +54,13 @@ def conditional(year: int, build, variant: str = ""):
     response.set_etag(etag)
     if modified is not None:
         response.last_modified = modified
-    response.cache_control.public = True
+    if user:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
     response.vary.add("Accept")
+    response.vary.add("Cookie")
     return response
 
 

@@ -226,3 +226,13 @@ def page(open_page):
 def phone_page(open_page):
     """A phone-size page (390x844, touch)."""
     return open_page(phone=True)
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where a test saves its screenshots: EKINERJA_SHOTS when set (to look at them), else a temp dir."""
+    from pathlib import Path
+
+    folder = Path(os.environ.get("EKINERJA_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 try:
     from playwright.sync_api import Page, expect
@@ -34,3 +35,14 @@ def menu_labels(page: Page, which: str = ".menu-wide") -> list[str]:
     """The labels of the menu links (those with data-menu) of the wide or the narrow menu, in order."""
     return [(t or "").strip() for t in page.locator(f"{which} a[data-menu]").evaluate_all(
         "links => links.map(a => a.textContent)")]
+
+
+@contextmanager
+def fixed_today(app, day):
+    """"Today" fixed for the requests of a module (the live server shares the app), then restored."""
+    before = app.config.get("TODAY")
+    app.config["TODAY"] = day
+    try:
+        yield day
+    finally:
+        app.config["TODAY"] = before

@@ -9,13 +9,11 @@ are kept there (dip-*.png); else in tmp_path.
 from __future__ import annotations
 
 import io
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import expect, sign_in
+from tests.browser.helpers import expect, fixed_today, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,17 +23,9 @@ TITLE = "Laporan Kinerja Triwulan IV Tahun 2026 Dinas Kesehatan (uji peramban)"
 
 @pytest.fixture(scope="module")
 def late_november(app, demo):
-    before = app.config.get("TODAY")
-    app.config["TODAY"] = TODAY
-    yield TODAY
-    app.config["TODAY"] = before
+    with fixed_today(app, TODAY):
+        yield TODAY
 
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("EKINERJA_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _fits(page) -> None:

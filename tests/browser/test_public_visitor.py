@@ -10,14 +10,13 @@ else in tmp_path.
 """
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import expect, sign_in
+from tests.browser.helpers import expect, fixed_today, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +27,9 @@ NUMBER = re.compile(r"^PPID/2026/\d{4}$")
 
 @pytest.fixture(scope="module")
 def demo_day(app, demo):
-    before = app.config.get("TODAY")
-    app.config["TODAY"] = TODAY
-    yield TODAY
-    app.config["TODAY"] = before
+    with fixed_today(app, TODAY):
+        yield TODAY
 
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("EKINERJA_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _shot(page, shots: Path, name: str) -> None:

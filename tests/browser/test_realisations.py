@@ -11,7 +11,6 @@ With EKINERJA_SHOTS=<folder> the screenshots are kept there (realisasi-*.png); e
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import PHONE, expect, log_in
+from tests.browser.helpers import PHONE, expect, fixed_today, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,10 +42,8 @@ class Case:
 @pytest.fixture(scope="module")
 def november(app, demo):
     """"Today" inside November 2026 for this module's requests (the live server shares the app)."""
-    before = app.config.get("TODAY")
-    app.config["TODAY"] = TODAY
-    yield TODAY
-    app.config["TODAY"] = before
+    with fixed_today(app, TODAY):
+        yield TODAY
 
 
 @pytest.fixture(scope="module")
@@ -80,12 +77,6 @@ def case(app, demo, november) -> Case:
         db.session.remove()
     return found
 
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("EKINERJA_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _shot(page, shots: Path, name: str) -> None:

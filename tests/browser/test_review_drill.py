@@ -10,14 +10,13 @@ passed and those entries are late. With EKINERJA_SHOTS=<folder> the screenshots 
 """
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import PHONE, expect, log_in
+from tests.browser.helpers import PHONE, expect, fixed_today, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +27,9 @@ LOGIN = "biro.organisasi"
 @pytest.fixture(scope="module")
 def november(app, demo):
     """"Today" inside November 2026 for this module's requests (the live server shares the app)."""
-    before = app.config.get("TODAY")
-    app.config["TODAY"] = TODAY
-    yield TODAY
-    app.config["TODAY"] = before
+    with fixed_today(app, TODAY):
+        yield TODAY
 
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("EKINERJA_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _fits(page, what: str) -> None:

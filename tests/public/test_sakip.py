@@ -304,3 +304,19 @@ def test_lkjip_etag_moves_with_an_earlier_year(client, last_year, org):
     last_year.target = D("80")
     db.session.commit()
     assert client.get(page, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_logged_in_readers_page_is_never_cached_publicly(client, auth, figures, org, people):
+    """The page carries the reader's name and menu: private for him, public only for visitors."""
+    from tests.conftest import PASSWORD
+
+    page = f"/sakip/opd/{org.a.code}?year=2026"
+    anonymous = client.get(page)
+    assert anonymous.cache_control.public and not anonymous.cache_control.private
+    auth.login(people.gov.username, PASSWORD)
+    mine = client.get(page)
+    assert mine.cache_control.private and not mine.cache_control.public
+    assert mine.headers["ETag"] != anonymous.headers["ETag"]
+    assert "Cookie" in mine.headers["Vary"]
+    # the visitor's ETag does not make the logged-in reader's page a 304 (nor the reverse)
+    assert client.get(page, headers={"If-None-Match": anonymous.headers["ETag"]}).status_code == 200
