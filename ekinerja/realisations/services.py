@@ -412,6 +412,16 @@ def enterable_scorecards(actor, year: int) -> list[Scorecard]:
     return sorted(cards, key=lambda c: (order[c.owner_kind], c.id))
 
 
+def _deciding_loads():
+    """What approvers.can_decide reads of each row (the owner's post, its unit and that unit's
+    heads and their holders), loaded with the rows in a fixed number of queries."""
+    card = selectinload(Realisation.indicator).selectinload(Indicator.scorecard)
+    unit = card.selectinload(Scorecard.employee).selectinload(Employee.position).selectinload(Position.unit)
+    return [unit.selectinload(Unit.positions).selectinload(Position.holder),
+            card.selectinload(Scorecard.unit).selectinload(Unit.positions).selectinload(Position.holder),
+            card.selectinload(Scorecard.opd)]
+
+
 def inbox_query(actor, year: int | None = None, month: int | None = None):
     """A select of the submitted realisations the user decides (with indicator and scorecard)."""
     subs = approvers.subordinates(actor)
@@ -437,7 +447,7 @@ def inbox_query(actor, year: int | None = None, month: int | None = None):
     q = (select(Realisation).join(Indicator, Realisation.indicator_id == Indicator.id)
          .join(Scorecard, Indicator.scorecard_id == Scorecard.id)
          .where(Realisation.status == RealisationStatus.SUBMITTED, or_(*conditions))
-         .options(selectinload(Realisation.indicator).selectinload(Indicator.scorecard))
+         .options(*_deciding_loads())
          .order_by(Realisation.submitted_at, Realisation.id))
     if year is not None:
         q = q.where(Indicator.year == year)
