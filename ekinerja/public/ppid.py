@@ -189,11 +189,7 @@ def answer(actor, request: InformationRequest, text: str | None) -> InformationR
     if errors:
         raise ValidationFailed("Jawaban wajib diisi.", errors)
     request.answer = text
-    request.answered_at = utcnow()
-    request.answered_by_id = actor.id if actor is not None else None
-    request.status = RequestStatus.ANSWERED
-    db.session.flush()
-    return request
+    return _close(actor, request, RequestStatus.ANSWERED)
 
 
 def refuse(actor, request: InformationRequest, reason: str | None) -> InformationRequest:
@@ -205,9 +201,14 @@ def refuse(actor, request: InformationRequest, reason: str | None) -> Informatio
     if errors:
         raise ValidationFailed("Alasan penolakan wajib diisi.", errors)
     request.refusal_reason = reason
+    return _close(actor, request, RequestStatus.REFUSED)
+
+
+def _close(actor, request: InformationRequest, status: RequestStatus) -> InformationRequest:
+    """A request answered or refused: when and by whom."""
     request.answered_at = utcnow()
     request.answered_by_id = actor.id if actor is not None else None
-    request.status = RequestStatus.REFUSED
+    request.status = status
     db.session.flush()
     return request
 

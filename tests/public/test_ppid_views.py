@@ -21,8 +21,8 @@ from ekinerja.public import ppid
 from ekinerja.public.models import Holiday, InformationRequest, Objection, RequestStatus
 from ekinerja.web import format_date_id
 from tests.kit import assert_routes_listed, is_login_redirect, snapshot, text_of
+from tests.public.test_ppid import day  # noqa: F401  (the fixed day with its holiday)
 
-MONDAY = date(2026, 8, 10)
 
 ADMIN, GOV_OFFICE, GOVERNOR, AUDITOR, OP_A, STAFF1 = "admin", "gov_office", "governor", "auditor", "op_a", "staff1"
 IDENTITIES = [ADMIN, GOV_OFFICE, GOVERNOR, AUDITOR, OP_A, STAFF1]
@@ -65,20 +65,6 @@ PRIVATE_TEXTS = [*PERSONAL.values(), FORM["information"], FORM["purpose"]]
 
 
 # ------------------------------------------------------------------ fixtures
-
-@pytest.fixture
-def day(app, ctx):
-    """Fix "today" (restored after the test); 17 August is a holiday."""
-    before = app.config.get("TODAY")
-    app.config["TODAY"] = MONDAY
-    db.session.add(Holiday(date=date(2026, 8, 17), name="Hari Kemerdekaan RI"))
-    db.session.flush()
-
-    def set_day(d: date):
-        app.config["TODAY"] = d
-    yield set_day
-    app.config["TODAY"] = before
-
 
 @pytest.fixture
 def world(day, org, make_user):
