@@ -110,6 +110,17 @@ def compute_months(indicators: dict[int, Indicator], months: list[int], provisio
     return {month: _build(indicators, ids, children, targets, all_values, month, cap) for month in months}
 
 
+def figures_of(indicators: dict[int, Indicator], month: int, provisional: bool = False) -> dict[int, Node]:
+    """Nodes for just these indicators, with their figures as compute() gives them over everything
+    cascaded below; each node's children are those among the given indicators."""
+    every = load_descendants(list(indicators.values()))
+    nodes = compute(every, month, provisional)
+    out = {i: Node(nodes[i].indicator, nodes[i].figures, nodes[i].values) for i in indicators}
+    for node in out.values():
+        node.children = [out[k.id] for k in nodes[node.id].children if k.id in out]
+    return out
+
+
 def _build(indicators, ids, children, targets, all_values, month: int, cap: Decimal) -> dict[int, Node]:
     """The nodes at one month, from values already read (those after `month` are left out)."""
     nodes: dict[int, Node] = {}
