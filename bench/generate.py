@@ -621,6 +621,16 @@ def analyze(t0: float) -> None:
     log("ANALYZE (flask maintenance analyze)", t0)
 
 
+def rollup(t0: float) -> None:
+    """The cascade's rollups of everything (`flask maintenance rollups --rebuild`): the bulk inserts
+    above went around the session, whose commits keep them up to date otherwise."""
+    from ekinerja.bsc import rollups
+    from ekinerja.extensions import db
+
+    n = rollups.rebuild(db.engine)
+    log(f"rollups of {n:,} indicators (flask maintenance rollups --rebuild)", t0)
+
+
 def generate(scale_name: str, db_kind: str, with_analyze: bool = False) -> dict:
     t0 = time.monotonic()
     scale = SCALES[scale_name]
@@ -651,6 +661,7 @@ def generate(scale_name: str, db_kind: str, with_analyze: bool = False) -> dict:
         db.session.commit()
         if with_analyze:
             analyze(t0)
+        rollup(t0)
     summary = {"scale": scale_name, "db": db_kind, "opds": len(opds), "units": sum(len(o.units) for o in opds),
                "employees": len(people), "indicators": len(iku) + len(cards.all),
                "realisations": sum(counts.values()), "seconds": round(time.monotonic() - t0, 1)}

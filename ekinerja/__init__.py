@@ -48,6 +48,8 @@ def register_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     trail.init_app(app)
+    from ekinerja.bsc import rollups
+    rollups.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -37,3 +37,18 @@ def analyze_command() -> None:
     """Statistik perencana kueri untuk semua tabel (setelah impor besar, dan tiap malam)."""
     tables = analyze()
     click.echo(f"Statistik diperbarui untuk {len(tables)} tabel.")
+
+
+@maintenance_cli.command("rollups")
+@click.option("--rebuild", is_flag=True, help="Hitung ulang semua indikator, bukan hanya antrean.")
+@click.option("--year", type=int, default=None, help="Dengan --rebuild: hanya tahun ini.")
+def rollups_command(rebuild: bool, year: int | None) -> None:
+    """Rekap capaian kaskade: hitung antrean (atau semuanya dengan --rebuild)."""
+    from ekinerja.bsc import rollups
+
+    if rebuild:
+        n = rollups.rebuild(db.engine, year)
+        click.echo(f"Rekap dihitung ulang untuk {n} indikator.")
+    else:
+        n = rollups.refresh_pending(db.engine)
+        click.echo(f"Rekap diperbarui untuk {n} indikator dari antrean.")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ekinerja.api.common import choice_arg, current_year, flag_arg, month_arg, not_found, year_arg
 from ekinerja.api.views import bp
 from ekinerja.auth.permissions import Scope, access, can_scorecard, require
-from ekinerja.bsc.cascade import Node, ScorecardFigures, compute, load_descendants, scorecard_figures
+from ekinerja.bsc.cascade import Node, ScorecardFigures, figures_of, load_descendants, scorecard_figures
 from ekinerja.bsc.models import PERSPECTIVE_LABELS, Indicator, OwnerKind, Perspective, Scorecard
 from ekinerja.bsc.scoring import Weighted, percent_text
 from ekinerja.extensions import db
@@ -234,7 +234,7 @@ def indicator_cascade(indicator_id: int):
     for chunk in _chunks(sorted(found)):  # monthly targets, for the indicator fields below
         db.session.scalars(select(Indicator).where(Indicator.id.in_(chunk))
                            .options(selectinload(Indicator.monthly_targets))).all()
-    nodes = compute(found, month, provisional)
+    nodes = figures_of(found, month, provisional)
     scorecards = list({i.scorecard.id: i.scorecard for i in found.values()}.values())
     owners = _preload_owners(scorecards)  # noqa: F841  (held for the request)
     visible = visible_ids(user, scorecards)

@@ -255,3 +255,60 @@ class Realisation(TimestampMixin, Audited, db.Model):
     # matches no row and fails (StaleDataError → 409) instead of being overwritten. The services
     # raise the version themselves, on every change of value, status or evidence.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+class IndicatorRollup(db.Model):
+    """An indicator's month values and scores as the cascade computes them (domain.md §3.2–3.3),
+    kept up to date by ekinerja.bsc.rollups whenever something they depend on changes, so that the
+    province's and the OPDs' figures are read, not computed from every realisation below them.
+
+    One row per indicator and basis (official: approved values; provisional: submitted ones too).
+    `month_values[m-1]` is the month's value (its own, or rolled up from its direct children),
+    `month_scores[m-1]` the score year-to-date at month m. Both are JSON lists of twelve exact
+    decimal strings or nulls: text, so that neither SQLite's floating point nor a fixed scale rounds
+    what the cascade computed. No foreign key: the recomputation drops a deleted indicator's rows
+    itself, taking back what they counted in EntryCount."""
+
+    __tablename__ = "indicator_rollup"
+    __table_args__ = (Index("ix_indicator_rollup_year", "year"),)
+
+    indicator_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    provisional: Mapped[bool] = mapped_column(primary_key=True, autoincrement=False)
+    year: Mapped[int] = mapped_column(Integer)
+    opd_id: Mapped[int | None] = mapped_column(Integer)     # the scorecard's OPD (none: the province's)
+    entry: Mapped[bool]                                     # rollup manual: someone enters its values
+    month_values: Mapped[str] = mapped_column(Text)
+    month_scores: Mapped[str] = mapped_column(Text)
+
+
+class EntryCount(db.Model):
+    """Per OPD and year: month 0, how many entry indicators (rollup manual) its cards have; month m,
+    how many of them have a submitted or approved value for m. Kept with the rollups, so that the
+    governor's dashboard shows every OPD's completeness without counting a year of realisations."""
+
+    __tablename__ = "entry_count"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    opd_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RollupQueue(db.Model):
+    """Indicators whose rollups are to be recomputed with their ancestors: written in the same
+    transaction as the change, taken off once recomputed (so a crash in between loses nothing)."""
+
+    __tablename__ = "rollup_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(Integer)  # no foreign key: a deleted one's parent is queued
+
+
+class RollupLock(db.Model):
+    """One row; the recomputation updates it first, so that recomputations take turns (each then
+    reads what the one before it wrote) on every database and every host."""
+
+    __tablename__ = "rollup_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    turns: Mapped[int] = mapped_column(Integer, default=0)

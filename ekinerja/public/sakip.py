@@ -4,8 +4,8 @@ indicators, by quarter, and the published A3/PK documents. Services only, no Fla
 Only APPROVED values count (cascade.* with provisional=False): a draft, submitted or returned value
 is nobody's business outside the office. A quarter whose last month is still open (or not begun)
 is "not complete yet": its figures are shown as they stand, flagged; a quarter not begun has none.
-Queries do not grow with the number of indicators: the values are read once (compute_months) and
-the figures computed for each begun quarter over all of them.
+Queries do not grow with the number of indicators: the figures of the cards' own indicators come
+from their kept rollups (cascade.stored_months), whatever is cascaded below them.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ekinerja.bsc.cascade import compute, compute_months, figures_from_nodes, load_descendants, scorecards_nko_months
+from ekinerja.bsc.cascade import figures_from_nodes, figures_of, scorecards_nko_months, stored_months
 from ekinerja.bsc.models import Indicator, MonthlyTarget, Objective, OwnerKind, Realisation, Scorecard
 from ekinerja.bsc.scoring import Colour, IndicatorFigures, Weighted
 from ekinerja.contracts.models import Agreement, AgreementVersion, VersionStatus
@@ -100,7 +100,7 @@ def card_figures(scorecard: Scorecard, quarters: list[Period]) -> CardFigures:
                              .order_by(Objective.perspective_order, Objective.code, Indicator.code)
                              .options(selectinload(Indicator.scorecard))).all()
     begun = [q.month for q in quarters if q.started] if own else []
-    computed = compute_months(load_descendants(list(own)), begun) if begun else {}
+    computed = stored_months({i.id: i for i in own}, begun) if begun else {}
     objectives = db.session.scalars(select(Objective).where(Objective.scorecard_id == scorecard.id)).all() \
         if begun else []
     by_quarter = [computed.get(q.month) if q.started else None for q in quarters]
@@ -168,7 +168,7 @@ def _year_end_figures(year: int, opd_id: int) -> dict[str, IndicatorFigures]:
     own = db.session.scalars(select(Indicator).where(Indicator.scorecard_id == card.id)).all()
     if not own:
         return {}
-    nodes = compute(load_descendants(list(own)), 12, provisional=False)
+    nodes = figures_of({i.id: i for i in own}, 12, provisional=False)
     return {i.code: nodes[i.id].figures for i in own}
 
 

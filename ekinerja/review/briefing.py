@@ -29,7 +29,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ekinerja.bsc.cascade import ScorecardFigures, _chunks, compute, figures_from_nodes, load_descendants
+from ekinerja.bsc.cascade import ScorecardFigures, _chunks, figures_from_nodes, stored_months
 from ekinerja.bsc.forms import COLOUR_LABELS, COLOUR_SYMBOLS, MONTHS
 from ekinerja.bsc.models import Indicator, Objective, Scorecard
 from ekinerja.bsc.scoring import Colour, IndicatorFigures
@@ -88,10 +88,11 @@ def figures_by_month(cards: list[Scorecard], month: int) -> dict[int, list[Score
     objectives_by: dict[int, list[Objective]] = defaultdict(list)
     for o in objectives:
         objectives_by[o.scorecard_id].append(o)
-    every = load_descendants(own) if own else {}
+    every = {i.id: i for i in own}
+    computed = stored_months(every, list(range(1, month + 1))) if every else {}
     out: dict[int, list[ScorecardFigures]] = {c.id: [] for c in cards}
     for m in range(1, month + 1):
-        nodes = compute(every, m) if every else {}
+        nodes = computed.get(m, {})
         for c in cards:
             out[c.id].append(figures_from_nodes(c, own_by[c.id], objectives_by[c.id], nodes, m))
     return out

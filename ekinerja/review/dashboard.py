@@ -1,8 +1,8 @@
 """The governor's office review (domain.md §3.4): the province dashboard and the OPD compliance table.
 
-Bounded queries: the indicators are gathered once (one query per cascade level), the figures of
-every month 1..M take two queries each (targets and values, through cascade.compute), and the
-submission and compliance counts are a handful of grouped queries over all OPDs at once. Nothing
+Bounded queries: the province's and the OPDs' own indicators are gathered once, their figures at
+every month 1..M come from their kept rollups (cascade.stored_months: two queries, nothing below
+them is read), and the submission and compliance counts are a handful of grouped queries over all OPDs at once. Nothing
 is queried per OPD, per indicator or per OPD per month.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ekinerja.audit.models import AuditEntry
-from ekinerja.bsc.cascade import _chunks, compute_months, figures_from_nodes, load_descendants
-from ekinerja.bsc.models import (Indicator, Objective, OwnerKind, Realisation, RealisationStatus, Rollup,
+from ekinerja.bsc.cascade import _chunks, figures_from_nodes, stored_months
+from ekinerja.bsc.models import (EntryCount, Indicator, Objective, OwnerKind, Realisation, RealisationStatus, Rollup,
                                  Scorecard)
 from ekinerja.bsc.scoring import Colour, Weighted, colour
 from ekinerja.extensions import db
@@ -97,23 +97,23 @@ def _trend_projection(points: list[Decimal | None], to_month: int = 12) -> Decim
 
 def _completeness(year: int, month: int) -> dict[int, list[Decimal | None]]:
     """Per OPD, per month 1..M: share of its manual indicators with a submitted or approved value.
-    Two grouped queries for every OPD and month together."""
-    totals = dict(db.session.execute(
-        select(Scorecard.opd_id, func.count(Indicator.id)).join(Scorecard, Indicator.scorecard_id == Scorecard.id)
-        .where(Scorecard.year == year, Scorecard.opd_id.is_not(None), Indicator.rollup == Rollup.MANUAL)
-        .group_by(Scorecard.opd_id)).all())
+    One query: the counts are kept with the rollups (EntryCount), not counted from a year of
+    realisations."""
+    from ekinerja.bsc.rollups import catch_up
+
+    catch_up(db.session)
+    totals: dict[int, int] = {}
     done: dict[tuple[int, int], int] = {}
     for opd_id, m, n in db.session.execute(
-            select(Scorecard.opd_id, Realisation.month, func.count(Realisation.id))
-            .join(Indicator, Realisation.indicator_id == Indicator.id)
-            .join(Scorecard, Indicator.scorecard_id == Scorecard.id)
-            .where(Scorecard.year == year, Scorecard.opd_id.is_not(None), Indicator.rollup == Rollup.MANUAL,
-                   Realisation.month <= month, Realisation.status.in_(DONE))
-            .group_by(Scorecard.opd_id, Realisation.month)):
-        done[(opd_id, m)] = n
-    return {opd_id: [(Decimal(done.get((opd_id, m), 0)) / total).quantize(Decimal("0.0001")) if total else None
+            select(EntryCount.opd_id, EntryCount.month, EntryCount.entered)
+            .where(EntryCount.year == year, EntryCount.month <= month)):
+        if m == 0:
+            totals[opd_id] = n
+        else:
+            done[(opd_id, m)] = n
+    return {opd_id: [(Decimal(done.get((opd_id, m), 0)) / total).quantize(Decimal("0.0001"))
                      for m in range(1, month + 1)]
-            for opd_id, total in totals.items()}
+            for opd_id, total in totals.items() if total}
 
 
 def dashboard(year: int, month: int) -> Dashboard:
@@ -137,12 +137,12 @@ def dashboard(year: int, month: int) -> Dashboard:
     objs_by_card: dict[int, list[Objective]] = defaultdict(list)
     for o in objectives:
         objs_by_card[o.scorecard_id].append(o)
-    every = load_descendants(own) if own else {}
+    every = {i.id: i for i in own}
 
     # Month by month over everything (the values read once), then each card's NKO in Python.
     nko_at: dict[int, dict[int, Weighted]] = defaultdict(dict)   # card id -> month -> NKO
     nodes_at: dict[int, dict] = {}
-    computed = compute_months(every, list(range(1, month + 1))) if every else {}
+    computed = stored_months(every, list(range(1, month + 1))) if every else {}
     for m in range(1, month + 1):
         nodes = computed.get(m, {})
         nodes_at[m] = nodes

@@ -2,8 +2,8 @@
 indicators and the units to the staff who carry it, each node with its figures and who is late;
 and the gaps of the cascade, OPD by OPD.
 
-Figures come from ekinerja.bsc.cascade (load_descendants + compute, official: approved values only),
-computed once over the node's whole subtree so that every roll-up sees its children. "Late" is read
+Figures are the kept rollups of the node's whole subtree (cascade.figures_of, official: approved
+values only), which the late counts walk. "Late" is read
 for one month: an entry indicator (rollup manual: someone types its value) of an OPD, a unit or an
 employee whose value for that month is neither submitted nor approved once the month's deadline
 (periods.deadline) has passed; before the deadline such a value is only "belum diisi". A node
@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ekinerja.bsc import cascade
-from ekinerja.bsc.cascade import Node, _chunks, compute, load_descendants
+from ekinerja.bsc.cascade import Node, _chunks, figures_of, load_descendants
 from ekinerja.bsc.models import Indicator, OwnerKind, Realisation, RealisationStatus, Rollup, Scorecard
 from ekinerja.bsc.scoring import IndicatorFigures
 from ekinerja.db import get_or_raise
@@ -224,7 +224,7 @@ def drill(indicator_id: int, month: int | None = None, depth: int = 1) -> Drill:
     indicator = get_or_raise(Indicator, indicator_id, "Indikator tidak ditemukan.")
     p = period(indicator.year, month)
     found = load_descendants([indicator])
-    nodes = compute(found, p.month)
+    nodes = figures_of(found, p.month)
     _load_owners({i.scorecard_id for i in found.values()})
     entries = _entries(found, p)
     root = nodes[indicator.id]

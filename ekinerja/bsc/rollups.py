@@ -1,0 +1,383 @@
+"""The cascade's figures kept up to date as data changes (issue 7), so that the province's and the
+OPDs' pages read a few hundred rows instead of computing 100,000 indicators from 1.2 million
+realisations on every request.
+
+What is kept (`IndicatorRollup`): per indicator and basis (official: approved values; provisional:
+submitted ones too) its twelve month values (its own, or rolled up from its direct children) and its
+twelve year-to-date scores. From these and its targets `stored_months` gives exactly the nodes
+`cascade.compute_months` computes from everything below (tests/bsc/test_rollups.py holds them equal
+after every kind of change).
+
+How it stays up to date:
+1. Every flush notes the indicators whose figures a change can move (a counted realisation's value
+   or status, a monthly target, an indicator's target, polarity, aggregation, weight, roll-up or
+   place in the cascade) in `rollup_queue`, in the same transaction as the change.
+2. After the commit, `refresh_pending` takes the queue and recomputes the queued indicators and
+   their ancestors, deepest first, each from its own values and its direct children's rollups
+   (at most a few levels, a few indexed queries per level), in a transaction of its own that begins
+   by updating the single `rollup_lock` row: recomputations take turns, and each one reads what
+   the previous one wrote (on MariaDB the first read comes after the lock, so its snapshot does).
+3. What is left in the queue (a worker killed between the two) is taken by the next commit's
+   refresh, or by `flask maintenance rollups`; `--rebuild` recomputes everything (after a bulk load
+   that bypassed the session, e.g. bench/generate.py).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ekinerja.bsc import scoring
+from ekinerja.bsc.models import (CascadeKind, EntryCount, Indicator, IndicatorRollup, MonthlyTarget, Realisation,
+                                 RealisationStatus, Rollup, RollupLock, RollupQueue, Scorecard)
+
+log = logging.getLogger(__name__)
+
+CHUNK = 900
+MONTHS = range(1, 13)
+COUNTED = {False: (RealisationStatus.APPROVED,),
+           True: (RealisationStatus.APPROVED, RealisationStatus.SUBMITTED)}
+FIGURE_FIELDS = ("target", "target_high", "polarity", "aggregation", "weight", "rollup", "cascade_kind",
+                 "parent_id", "scorecard_id")
+PENDING = "rollup_queued"      # session.info: something was queued in this transaction
+UNSEEN = "rollup_unseen"       # session.info: queued ids this transaction has not recomputed itself
+QUEUE_BATCH = 20000
+MAX_DEPTH = 64   # a cascade is four levels; a cycle (refused by the services) stops here
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def encode(values: list[Decimal | None]) -> str:
+    return json.dumps([None if v is None else str(v) for v in values])
+
+
+def decode(text: str | None) -> list[Decimal | None]:
+    if not text:
+        return [None] * 12
+    return [None if v is None else Decimal(v) for v in json.loads(text)]
+
+
+# ---------------------------------------------------------------- computing one level
+
+def _figures_rows(conn, ids: list[int], cap: Decimal) -> list[dict]:
+    """The rollup rows of `ids` (both bases) from their own values and their direct children's
+    rollups, which must be current. Six queries per CHUNK of ids."""
+    out: list[dict] = []
+    t = Indicator.__table__
+    sc = Scorecard.__table__
+    for chunk in _chunks(ids):
+        meta = conn.execute(select(t.c.id, t.c.year, t.c.polarity, t.c.aggregation, t.c.target, t.c.target_high,
+                                   t.c.rollup, sc.c.opd_id).join(sc, t.c.scorecard_id == sc.c.id)
+                            .where(t.c.id.in_(chunk))).all()
+        targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+        for row in conn.execute(select(MonthlyTarget.indicator_id, MonthlyTarget.month, MonthlyTarget.value)
+                                .where(MonthlyTarget.indicator_id.in_(chunk))):
+            targets[row.indicator_id][row.month] = row.value
+        own: dict[tuple[int, bool], dict[int, Decimal]] = defaultdict(dict)
+        for row in conn.execute(select(Realisation.indicator_id, Realisation.month, Realisation.value,
+                                       Realisation.status)
+                                .where(Realisation.indicator_id.in_(chunk),
+                                       Realisation.status.in_(COUNTED[True]), Realisation.value.is_not(None))):
+            own[(row.indicator_id, True)][row.month] = row.value
+            if row.status == RealisationStatus.APPROVED:
+                own[(row.indicator_id, False)][row.month] = row.value
+        kids = conn.execute(select(t.c.id, t.c.parent_id, t.c.weight)
+                            .where(t.c.parent_id.in_(chunk), t.c.cascade_kind == CascadeKind.DIRECT)
+                            .order_by(t.c.id)).all()
+        stored = _stored_rows(conn, [k.id for k in kids])
+        children: dict[int, list] = defaultdict(list)
+        for k in kids:
+            children[k.parent_id].append(k)
+        for ind in meta:
+            monthly = targets.get(ind.id)
+            monthly_list = [monthly.get(m) for m in MONTHS] if monthly else None
+            for provisional in (False, True):
+                direct = [(k.weight,) + stored.get((k.id, provisional), ([None] * 12, [None] * 12))
+                          for k in children[ind.id]]
+                values, scores = _one(ind, own.get((ind.id, provisional), {}), monthly_list, direct, cap)
+                out.append({"indicator_id": ind.id, "provisional": provisional, "year": ind.year,
+                            "opd_id": ind.opd_id, "entry": Rollup(ind.rollup) == Rollup.MANUAL,
+                            "month_values": encode(values), "month_scores": encode(scores)})
+    return out
+
+
+def _one(ind, own: dict[int, Decimal], monthly: list | None, direct: list, cap: Decimal):
+    """One indicator's twelve month values and scores (as cascade._build computes them)."""
+    rollup = Rollup(ind.rollup)
+    if rollup in (Rollup.CHILDREN_SUM, Rollup.CHILDREN_AVERAGE):
+        values = []
+        for m in MONTHS:
+            got = [vals[m - 1] for _, vals, _ in direct if vals[m - 1] is not None]
+            if not got:
+                values.append(None)
+                continue
+            total = sum(got, Decimal(0))
+            values.append(total if rollup == Rollup.CHILDREN_SUM else total / len(got))
+    else:
+        values = [own.get(m) for m in MONTHS]
+    if rollup == Rollup.CHILDREN_SCORE:
+        scores = [scoring.weighted_mean((sc[m - 1], w) for w, _, sc in direct).value for m in MONTHS]
+    else:
+        scores = []
+        known: dict[int, Decimal] = {}
+        for m in MONTHS:
+            if values[m - 1] is not None:
+                known[m] = values[m - 1]
+            scores.append(scoring.indicator_figures(ind.polarity, ind.aggregation, ind.target, m, known,
+                                                    ind.target_high, monthly, cap).score)
+    return values, scores
+
+
+def _stored_rows(conn, ids: list[int]) -> dict[tuple[int, bool], tuple[list, list]]:
+    out = {}
+    r = IndicatorRollup.__table__
+    for chunk in _chunks(ids):
+        for row in conn.execute(select(r.c.indicator_id, r.c.provisional, r.c.month_values, r.c.month_scores)
+                                .where(r.c.indicator_id.in_(chunk))):
+            out[(row.indicator_id, bool(row.provisional))] = (decode(row.month_values), decode(row.month_scores))
+    return out
+
+
+class EntryCounts:
+    """Changes to EntryCount: each provisional rollup row of an entry indicator (rollup manual) of an
+    OPD counts once in month 0 and once in every month it has a submitted or approved value."""
+
+    def __init__(self) -> None:
+        self.delta: dict[tuple[int, int, int], int] = defaultdict(int)
+
+    def add(self, row, sign: int = 1) -> None:
+        get = row.get if isinstance(row, dict) else row._mapping.get
+        if not get("provisional") or not get("entry") or get("opd_id") is None:
+            return
+        year, opd_id = get("year"), get("opd_id")
+        self.delta[(year, opd_id, 0)] += sign
+        for m, v in enumerate(json.loads(get("month_values")), start=1):
+            if v is not None:
+                self.delta[(year, opd_id, m)] += sign
+
+    def old(self, conn, ids: list[int]) -> None:
+        """Take away what the rows of `ids` counted before they are written again (or dropped)."""
+        r = IndicatorRollup.__table__
+        for chunk in _chunks(ids):
+            for row in conn.execute(select(r.c.provisional, r.c.year, r.c.opd_id, r.c.entry, r.c.month_values)
+                                    .where(r.c.indicator_id.in_(chunk), r.c.provisional.is_(True))):
+                self.add(row, -1)
+
+    def apply(self, conn) -> None:
+        c = EntryCount.__table__
+        for (year, opd_id, month), d in sorted(self.delta.items()):
+            if not d:
+                continue
+            where = (c.c.year == year) & (c.c.opd_id == opd_id) & (c.c.month == month)
+            if not conn.execute(update(c).where(where).values(entered=c.c.entered + d)).rowcount:
+                conn.execute(insert(c).values(year=year, opd_id=opd_id, month=month, entered=d))
+        self.delta.clear()
+
+
+def _write(conn, ids: list[int], rows: list[dict], counts: EntryCounts) -> None:
+    r = IndicatorRollup.__table__
+    counts.old(conn, ids)
+    for chunk in _chunks(ids):
+        conn.execute(delete(r).where(r.c.indicator_id.in_(chunk)))
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(r), rows[i:i + 5000])
+    for row in rows:
+        counts.add(row)
+
+
+def recompute(conn, ids: Iterable[int], cap: Decimal = scoring.DEFAULT_CAP) -> int:
+    """Recompute `ids` and every ancestor of theirs, deepest first (ids of indicators deleted
+    meanwhile: their rows go). Returns how many were recomputed."""
+    t = Indicator.__table__
+    parent_of: dict[int, int | None] = {}
+    asked = sorted(set(ids))
+    frontier = asked
+    for _ in range(MAX_DEPTH):
+        if not frontier:
+            break
+        for chunk in _chunks(frontier):
+            parent_of.update(conn.execute(select(t.c.id, t.c.parent_id).where(t.c.id.in_(chunk))).all())
+        frontier = sorted({p for p in (parent_of.get(i) for i in frontier) if p is not None and p not in parent_of})
+    counts = EntryCounts()
+    gone = [i for i in asked if i not in parent_of]
+    if gone:
+        _write(conn, gone, [], counts)
+    depth = _depths(parent_of)
+    by_depth: dict[int, list[int]] = defaultdict(list)
+    for i, d in depth.items():
+        by_depth[d].append(i)
+    for d in sorted(by_depth, reverse=True):
+        level = sorted(by_depth[d])
+        _write(conn, level, _figures_rows(conn, level, cap), counts)
+    counts.apply(conn)
+    return len(depth)
+
+
+def _depths(parent_of: dict[int, int | None]) -> dict[int, int]:
+    depth: dict[int, int] = {}
+    for start in parent_of:
+        chain, i = [], start
+        while i is not None and i not in depth and i in parent_of and len(chain) < MAX_DEPTH:
+            chain.append(i)
+            i = parent_of[i]
+        base = depth.get(i, -1) if i is not None else -1
+        for k, j in enumerate(reversed(chain), start=1):
+            depth[j] = base + k
+    return depth
+
+
+def _take_turn(conn) -> None:
+    """Wait for the recomputation before this one to end (the lock row, made again if missing)."""
+    lock = RollupLock.__table__
+    if conn.execute(update(lock).where(lock.c.id == 1).values(turns=lock.c.turns + 1)).rowcount:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(lock).values(id=1, turns=1))
+    except IntegrityError:  # made meanwhile by another: wait for it like everyone else
+        conn.execute(update(lock).where(lock.c.id == 1).values(turns=lock.c.turns + 1))
+
+
+def refresh_pending(engine) -> int:
+    """Recompute what the queue holds, in turns with every other recomputation. Returns the number
+    of indicators recomputed."""
+    q = RollupQueue.__table__
+    done = 0
+    while True:
+        with engine.begin() as conn:
+            _take_turn(conn)
+            queued = conn.execute(select(q.c.id, q.c.indicator_id).order_by(q.c.id).limit(QUEUE_BATCH)).all()
+            if not queued:
+                return done
+            done += recompute(conn, {row.indicator_id for row in queued})
+            for chunk in _chunks([row.id for row in queued]):
+                conn.execute(delete(q).where(q.c.id.in_(chunk)))
+        if len(queued) < QUEUE_BATCH:
+            return done
+
+
+def rebuild(engine, year: int | None = None) -> int:
+    """Recompute every indicator (of `year`, or all), level by level from the bottom of the cascade,
+    and the entry counts with them. For after a bulk load that did not go through the session, and
+    nightly."""
+    t = Indicator.__table__
+    r = IndicatorRollup.__table__
+    c = EntryCount.__table__
+    with engine.begin() as conn:
+        _take_turn(conn)
+        stmt = select(t.c.id, t.c.parent_id)
+        if year is not None:
+            stmt = stmt.where(t.c.year == year)
+        parent_of = dict(conn.execute(stmt).all())
+        ids = sorted(parent_of)
+        conn.execute(delete(r) if year is None else delete(r).where(r.c.year == year))
+        conn.execute(delete(c) if year is None else delete(c).where(c.c.year == year))
+        depth = _depths(parent_of)
+        by_depth: dict[int, list[int]] = defaultdict(list)
+        for i in ids:
+            by_depth[depth[i]].append(i)
+        counts = EntryCounts()
+        for d in sorted(by_depth, reverse=True):
+            for chunk in _chunks(by_depth[d]):
+                rows = _figures_rows(conn, chunk, scoring.DEFAULT_CAP)
+                for i in range(0, len(rows), 5000):
+                    conn.execute(insert(r), rows[i:i + 5000])
+                for row in rows:
+                    counts.add(row)
+        counts.apply(conn)
+        conn.execute(delete(RollupQueue.__table__))
+    return len(ids)
+
+
+# ---------------------------------------------------------------- noting what changed
+
+def _changed(obj, fields: Iterable[str]) -> bool:
+    from sqlalchemy import inspect
+
+    state = inspect(obj)
+    return any(state.attrs[f].history.has_changes() for f in fields)
+
+
+def _old(obj, field: str):
+    from sqlalchemy import inspect
+
+    history = inspect(obj).attrs[field].history
+    return history.deleted[0] if history.deleted else getattr(obj, field)
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    counted = set(COUNTED[True])
+    marked: set[int] = set()
+    for obj in session.new:
+        if isinstance(obj, Realisation) and obj.status in counted and obj.value is not None:
+            marked.add(obj.indicator_id)
+        elif isinstance(obj, MonthlyTarget):
+            marked.add(obj.indicator_id)
+        elif isinstance(obj, Indicator):
+            marked.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, Realisation):
+            if ({obj.status, _old(obj, "status")} & counted) and _changed(obj, ("value", "status", "indicator_id",
+                                                                                  "month")):
+                marked |= {obj.indicator_id, _old(obj, "indicator_id")}
+        elif isinstance(obj, MonthlyTarget) and _changed(obj, ("value", "month", "indicator_id")):
+            marked |= {obj.indicator_id, _old(obj, "indicator_id")}
+        elif isinstance(obj, Indicator) and _changed(obj, FIGURE_FIELDS):
+            marked |= {obj.id, _old(obj, "parent_id")}
+    for obj in session.deleted:
+        if isinstance(obj, Realisation) and _old(obj, "status") in counted:
+            marked.add(_old(obj, "indicator_id"))
+        elif isinstance(obj, MonthlyTarget):
+            marked.add(_old(obj, "indicator_id"))
+        elif isinstance(obj, Indicator):  # its rows go (and what they counted), its parent changes
+            marked |= {obj.id, _old(obj, "parent_id")}
+    marked.discard(None)
+    if marked:
+        session.connection().execute(insert(RollupQueue.__table__), [{"indicator_id": i} for i in sorted(marked)])
+        session.info[PENDING] = True
+        session.info.setdefault(UNSEEN, set()).update(marked)
+
+
+def catch_up(session: Session) -> None:
+    """Before reading rollups inside a transaction that changed what they depend on: recompute
+    those here, so that the transaction reads its own changes (as compute() would). The queue rows
+    stay: after the commit the refresh recomputes them again, in turn with everyone else."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    unseen = session.info.pop(UNSEEN, None)
+    if unseen:
+        recompute(session.connection(), unseen)
+
+
+def _after_commit(session: Session) -> None:
+    session.info.pop(UNSEEN, None)
+    if not session.info.pop(PENDING, False):
+        return
+    from ekinerja.extensions import db
+
+    try:
+        refresh_pending(db.engine)
+    except Exception:  # the change itself is saved; the queue keeps what to recompute
+        log.exception("rollup refresh failed; the queue keeps it for the next one")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(UNSEEN, None)
+
+
+def init_app(app) -> None:
+    # A rolled-back transaction takes its queue rows with it; a PENDING flag left set only makes the
+    # next commit look at an empty queue.
+    for name, fn in (("after_flush", _after_flush), ("after_commit", _after_commit),
+                     ("after_rollback", _after_rollback)):
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)
