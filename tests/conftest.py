@@ -78,7 +78,10 @@ def empty_database(app) -> None:
 def _clean_db(request):
     yield
     if "app" in request.fixturenames:
+        from ekinerja import memo
+
         empty_database(request.getfixturevalue("app"))
+        memo.forget()  # pages remembered per data version: the next test's data starts again
 
 
 @pytest.fixture

@@ -311,4 +311,5 @@ class RollupLock(db.Model):
     __tablename__ = "rollup_lock"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    turns: Mapped[int] = mapped_column(Integer, default=0)
+    turns: Mapped[int] = mapped_column(Integer, default=0)   # the data version (rollups.data_version)
+    changed_at: Mapped[datetime | None]

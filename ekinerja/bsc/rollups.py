@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections import defaultdict
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Iterable
 
@@ -34,8 +36,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ekinerja.bsc import scoring
-from ekinerja.bsc.models import (CascadeKind, EntryCount, Indicator, IndicatorRollup, MonthlyTarget, Realisation,
-                                 RealisationStatus, Rollup, RollupLock, RollupQueue, Scorecard)
+from ekinerja.bsc.models import (CascadeKind, EntryCount, Indicator, IndicatorRollup, MonthlyTarget, Objective,
+                                 Realisation, RealisationStatus, Rollup, RollupLock, RollupQueue, Scorecard)
+from ekinerja.db import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +202,7 @@ def recompute(conn, ids: Iterable[int], cap: Decimal = scoring.DEFAULT_CAP) -> i
     meanwhile: their rows go). Returns how many were recomputed."""
     t = Indicator.__table__
     parent_of: dict[int, int | None] = {}
-    asked = sorted(set(ids))
+    asked = sorted(set(ids) - {0})  # 0: only the data version moves
     frontier = asked
     for _ in range(MAX_DEPTH):
         if not frontier:
@@ -238,13 +241,14 @@ def _depths(parent_of: dict[int, int | None]) -> dict[int, int]:
 def _take_turn(conn) -> None:
     """Wait for the recomputation before this one to end (the lock row, made again if missing)."""
     lock = RollupLock.__table__
-    if conn.execute(update(lock).where(lock.c.id == 1).values(turns=lock.c.turns + 1)).rowcount:
+    now = utcnow()
+    if conn.execute(update(lock).where(lock.c.id == 1).values(turns=lock.c.turns + 1, changed_at=now)).rowcount:
         return
     try:
-        with conn.begin_nested():
-            conn.execute(insert(lock).values(id=1, turns=1))
+        with conn.begin_nested():  # an emptied database: start somewhere no earlier version was
+            conn.execute(insert(lock).values(id=1, turns=secrets.randbelow(2 ** 30), changed_at=now))
     except IntegrityError:  # made meanwhile by another: wait for it like everyone else
-        conn.execute(update(lock).where(lock.c.id == 1).values(turns=lock.c.turns + 1))
+        conn.execute(update(lock).where(lock.c.id == 1).values(turns=lock.c.turns + 1, changed_at=now))
 
 
 def refresh_pending(engine) -> int:
@@ -314,9 +318,44 @@ def _old(obj, field: str):
     return history.deleted[0] if history.deleted else getattr(obj, field)
 
 
+_watched: tuple = ()
+
+
+def watched() -> tuple:
+    """What the province's and the public pages show besides the figures: a change to any of these
+    bumps the data version too (a queue row for indicator 0, which recomputes nothing)."""
+    global _watched
+    if not _watched:
+        from ekinerja.contracts.models import Agreement, AgreementVersion
+        from ekinerja.org.models import Opd
+        from ekinerja.realisations.models import PeriodLock, PeriodReopening, PeriodSetting
+
+        _watched = (Indicator, MonthlyTarget, Objective, Scorecard, Opd, Agreement, AgreementVersion,
+                    PeriodLock, PeriodReopening, PeriodSetting)
+    return _watched
+
+
+def data_version() -> tuple[str, datetime | None]:
+    """(key, time) of the last recomputation: the key moves whenever a figure, an entry count or
+    anything in watched() may have changed, on any host. One query by primary key."""
+    from ekinerja.extensions import db
+
+    lock = RollupLock.__table__
+    row = db.session.execute(select(lock.c.turns, lock.c.changed_at).where(lock.c.id == 1)).first()
+    if row is None:
+        return "0", None
+    changed = row.changed_at
+    if changed is not None and changed.tzinfo is None:
+        changed = changed.replace(tzinfo=timezone.utc)
+    return f"{row.turns}@{changed.isoformat() if changed else ''}", changed
+
+
 def _after_flush(session: Session, flush_context) -> None:
     counted = set(COUNTED[True])
     marked: set[int] = set()
+    kinds = watched()
+    if any(isinstance(obj, kinds) for group in (session.new, session.dirty, session.deleted) for obj in group):
+        marked.add(0)
     for obj in session.new:
         if isinstance(obj, Realisation) and obj.status in counted and obj.value is not None:
             marked.add(obj.indicator_id)

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ekinerja.bsc.cascade import figures_from_nodes, figures_of, scorecards_nko_months, stored_months
-from ekinerja.bsc.models import Indicator, MonthlyTarget, Objective, OwnerKind, Realisation, Scorecard
+from ekinerja.bsc.models import Indicator, Objective, OwnerKind, Scorecard
+from ekinerja.bsc.rollups import data_version
 from ekinerja.bsc.scoring import Colour, IndicatorFigures, Weighted
 from ekinerja.contracts.models import Agreement, AgreementVersion, VersionStatus
 from ekinerja.contracts.public_views import document_title, printed_unit
 from ekinerja.extensions import db
 from ekinerja.org.models import Opd
-from ekinerja.realisations.models import PeriodLock, PeriodReopening, PeriodSetting
 from ekinerja.realisations.periods import today, year_states
 
 QUARTERS = (3, 6, 9, 12)  # the last month of each quarter
@@ -196,33 +196,12 @@ def documents(year: int, opd_id: int | None = None) -> list[Document]:
 
 def fingerprint(year: int) -> tuple[str, datetime | None]:
     """What changes whenever a public figure, document or period state of the year may change, for
-    the ETag, and the newest write time among them, for Last-Modified. One query: count and newest
-    write of each source (sum(version) of realisations moves on every change of value or status,
-    even within the same second), and today, for a quarter becomes complete by the calendar."""
-    first = year - EARLIER_YEARS  # the OPD pages compare with the years before (LKjIP chapter III)
-    sources = [(Realisation, None), (AgreementVersion, None), (Indicator, Indicator.year.between(first, year)),
-               (Scorecard, Scorecard.year.between(first, year)), (Objective, None), (Opd, None),
-               (PeriodLock, PeriodLock.year == year), (PeriodReopening, PeriodReopening.year == year),
-               (PeriodSetting, PeriodSetting.year == year)]
-    columns = []
-    for model, where in sources:
-        for agg in (func.count(), func.max(model.updated_at)):
-            sub = select(agg).select_from(model)
-            columns.append((sub.where(where) if where is not None else sub).scalar_subquery())
-    columns.append(select(func.sum(Realisation.version)).scalar_subquery())
-    # A target or weight changed within the same second (MariaDB keeps whole seconds in updated_at).
-    columns.append(select(func.sum(Indicator.target) + func.sum(Indicator.weight))
-                   .where(Indicator.year.between(first, year)).scalar_subquery())
-    columns.append(select(func.count()).select_from(AgreementVersion)
-                   .where(AgreementVersion.status == VersionStatus.PUBLISHED).scalar_subquery())
-    columns.append(select(func.count()).select_from(MonthlyTarget).join(Indicator, MonthlyTarget.indicator_id == Indicator.id)
-                   .where(Indicator.year.between(first, year)).scalar_subquery())
-    columns.append(select(func.sum(MonthlyTarget.value)).join(Indicator, MonthlyTarget.indicator_id == Indicator.id)
-                   .where(Indicator.year.between(first, year)).scalar_subquery())
-    row = db.session.execute(select(*columns)).one()
-    key = "|".join(str(v) for v in row) + f"|{year}|{today().isoformat()}"
-    times = [v for v in row if isinstance(v, datetime)]
-    return key, (max(times) if times else None)
+    the ETag, and when it last did, for Last-Modified: the data version that every commit touching
+    a counted value, a target, the cascade, an OPD, an agreement or a period moves
+    (rollups.data_version: one query by primary key, not a count of a year of realisations), and
+    today, for a quarter becomes complete by the calendar."""
+    key, changed = data_version()
+    return f"{key}|{year}|{today().isoformat()}", changed
 
 
 def colour_of(value: IndicatorFigures | Weighted | None) -> Colour:

@@ -2,7 +2,8 @@
 indicators and its published A3/PK documents. Approved values only (ekinerja/public/sakip.py).
 
 Pages are cacheable by anyone for a short while (Cache-Control public) and carry an ETag and
-Last-Modified from what feeds them, so a reader's browser or a proxy revalidates with a 304.
+Last-Modified from what feeds them, so a reader's browser or a proxy revalidates with a 304. An
+anonymous visitor's page is built once per worker and data version (ekinerja.memo).
 """
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import hashlib
 
 from markupsafe import Markup
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request, session
 from flask_login import current_user
 
 from ekinerja.bsc.forms import COLOUR_LABELS, COLOUR_SYMBOLS
 from ekinerja.charts import draw
+from ekinerja.memo import remembered
 from ekinerja.public import sakip
 
 bp = Blueprint("public", __name__)
@@ -49,8 +51,11 @@ def revalidated(fingerprint: tuple[str, object], build, variant: str = ""):
                           .encode()).hexdigest()[:32]
     if request.if_none_match and request.if_none_match.contains(etag):
         response = make_response("", 304)
-    else:
+    elif user or session.get("_flashes"):
         response = make_response(build())
+    else:  # the same bytes for every visitor while the data stays: built once per worker
+        data, status, headers = remembered(("public", etag), lambda: _frozen(make_response(build())))
+        response = Response(data, status, headers)
     response.set_etag(etag)
     if modified is not None:
         response.last_modified = modified
@@ -62,6 +67,10 @@ def revalidated(fingerprint: tuple[str, object], build, variant: str = ""):
     response.vary.add("Accept")
     response.vary.add("Cookie")
     return response
+
+
+def _frozen(response) -> tuple[bytes, int, list]:
+    return response.get_data(), response.status_code, list(response.headers.items())
 
 
 def cacheable(response):

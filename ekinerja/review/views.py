@@ -11,7 +11,9 @@ from ekinerja.auth.permissions import Scope, access
 from ekinerja.bsc.forms import COLOUR_LABELS, COLOUR_SYMBOLS, MONTHS
 from ekinerja.bsc.scoring import Colour, colour
 from ekinerja.charts import draw
+from ekinerja.bsc.rollups import data_version
 from ekinerja.errors import PermissionDenied
+from ekinerja.memo import remembered
 from ekinerja.realisations import periods
 from ekinerja.review import briefing
 from ekinerja.review import dashboard as rd
@@ -83,8 +85,14 @@ def _charts(d: rd.Dashboard) -> dict[str, Markup]:
 @bp.get("/")
 def index():
     year, month = _period()
-    d = rd.dashboard(year, month)
-    return render_template("review/index.html", d=d, year=year, month=month, charts=_charts(d))
+
+    def body() -> Markup:
+        d = rd.dashboard(year, month)
+        return Markup(render_template("review/_dashboard.html", d=d, year=year, month=month, charts=_charts(d)))
+    # The same for every province-wide reader: built once per worker and data version (ekinerja.memo).
+    version, _ = data_version()
+    content = remembered(("review", year, month, version, periods.today()), body)
+    return render_template("review/index.html", content=content, year=year, month=month)
 
 
 @bp.get("/kepatuhan")

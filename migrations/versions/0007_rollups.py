@@ -44,6 +44,7 @@ def upgrade():
     op.create_table('rollup_lock',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('turns', sa.Integer(), nullable=False),
+    sa.Column('changed_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_lock'))
     )
     op.execute("INSERT INTO rollup_lock (id, turns) VALUES (1, 0)")
