@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ekinerja.auth.permissions import Scope, access, can, can_scorecard, headed_unit_id, require, subtree_unit_ids
 from ekinerja.bsc import services
-from ekinerja.bsc.cascade import Node, compute, gaps, load_descendants, scorecard_figures, scorecards_nko
+from ekinerja.bsc.cascade import Node, _chunks, figures_of, gaps, scorecard_figures, scorecards_nko
 from ekinerja.bsc.forms import (AGGREGATION_LABELS, CASCADE_KIND_LABELS, COLOUR_LABELS, COLOUR_SYMBOLS, MONTHS,
                                 OWNER_KIND_LABELS, POLARITY_LABELS, ROLLUP_LABELS, DeleteForm, IndicatorForm,
                                 ObjectiveForm, ScorecardForm, WeightsForm, cascade_form, months_text)
@@ -595,47 +595,118 @@ def strategy_map(scorecard_id: int):
 
 # ---------------------------------------------------------------- the cascade tree
 
+# The tree page renders the root, its direct children and the children of those that are still the
+# province's or an OPD's, never more than TREE_DEPTH levels below the root (a province IKU opens
+# to its OPD indicators and shows what each OPD handed down); every other node with children is a
+# closed <details> whose children come from tree_children as a fragment (static/js/telusur.js).
+# Figures are computed for the rendered indicators only, never for the whole subtree.
+TREE_DEPTH = 2
+TREE_OPEN_KINDS = (OwnerKind.PROVINCE, OwnerKind.OPD)
+
+
 @dataclass
 class TreeItem:
     node: Node
-    children: list["TreeItem"]
-    hidden: int
-    gap: bool
+    count: int                     # direct children in the cascade, seen or not
+    children: list["TreeItem"]     # the children the viewer may see, when rendered (loaded)
+    hidden: int                    # children the viewer may not see, when rendered
+    gap: bool                      # a level below exists but nothing was cascaded to it
+    loaded: bool                   # the children were rendered here (else: fetched when opened)
+
+
+def _indicators_below(parent_ids: list[int]) -> list[Indicator]:
+    """The direct children of these indicators, with their scorecards and whatever owner_name and
+    can_scorecard read of them."""
+    opd = selectinload(Scorecard.opd)
+    if access(current_user, "bsc.view").scope != Scope.ALL:
+        opd = opd.selectinload(Opd.units)  # can_scorecard looks for the OPD's office among them
+    owners = selectinload(Indicator.scorecard).options(
+        opd, selectinload(Scorecard.unit),
+        selectinload(Scorecard.employee).selectinload(Employee.position).selectinload(Position.unit))
+    out: list[Indicator] = []
+    for chunk in _chunks(sorted(parent_ids)):
+        out += db.session.scalars(select(Indicator).where(Indicator.parent_id.in_(chunk))
+                                  .options(owners).order_by(Indicator.id)).all()
+    return out
+
+
+def _child_counts(ids: list[int]) -> dict[int, int]:
+    """How many indicators are cascaded directly below each of these: one grouped query per 900."""
+    out: dict[int, int] = {}
+    for chunk in _chunks(sorted(ids)):
+        out.update(db.session.execute(select(Indicator.parent_id, func.count(Indicator.id))
+                                      .where(Indicator.parent_id.in_(chunk)).group_by(Indicator.parent_id)).all())
+    return out
+
+
+def _cascade_tree(root: Indicator, month: int, provisional: bool, depth: int) -> TreeItem:
+    """The root with its children and, to `depth` levels below it, the children of every province
+    or OPD indicator shown; a handful of queries per level, none per node."""
+    seen: dict[int, bool] = {}
+
+    def visible(ind: Indicator) -> bool:
+        if ind.scorecard_id not in seen:
+            seen[ind.scorecard_id] = can_scorecard(current_user, "bsc.view", ind.scorecard)
+        return seen[ind.scorecard_id]
+
+    shown = {root.id: root}
+    below: dict[int, list[Indicator]] = {}
+    frontier = [root]
+    for _ in range(depth):
+        parents = [i for i in frontier if i is root or i.scorecard.owner_kind in TREE_OPEN_KINDS]
+        if not parents:
+            break
+        below.update((i.id, []) for i in parents)
+        frontier = []
+        for ind in _indicators_below([i.id for i in parents]):
+            if ind.id in shown:
+                continue  # a cycle, which the services refuse
+            below[ind.parent_id].append(ind)
+            if visible(ind):
+                shown[ind.id] = ind
+                frontier.append(ind)
+    counts = _child_counts(list(shown))
+    nodes = figures_of(shown, month, provisional)
+    levels = _levels_below([i.scorecard for i in shown.values()])
+
+    def item(ind: Indicator) -> TreeItem:
+        count = counts.get(ind.id, 0)
+        gap = count == 0 and ind.scorecard_id in levels
+        if ind.id not in below or not count:
+            return TreeItem(nodes[ind.id], count, [], 0, gap, False)
+        kids = [k for k in below[ind.id] if k.id in shown]
+        return TreeItem(nodes[ind.id], count, [item(k) for k in kids], len(below[ind.id]) - len(kids), gap, True)
+
+    return item(root)
+
+
+def _tree_indicator(indicator_id: int) -> tuple[Indicator, int, bool]:
+    indicator = services.get_indicator(indicator_id)
+    require(can_scorecard(current_user, "bsc.view", indicator.scorecard))
+    return indicator, _month_arg(indicator.year), _provisional()
 
 
 @bp.get("/indikator/<int:indicator_id>/pohon")
 def tree(indicator_id: int):
-    indicator = services.get_indicator(indicator_id)
-    require(can_scorecard(current_user, "bsc.view", indicator.scorecard))
-    month, provisional = _month_arg(indicator.year), _provisional()
-    found = load_descendants([indicator])
-    cards = db.session.scalars(
-        select(Scorecard).where(Scorecard.id.in_({i.scorecard_id for i in found.values()}))
-        .options(selectinload(Scorecard.opd), selectinload(Scorecard.unit),
-                 selectinload(Scorecard.employee).selectinload(Employee.position))).all()
-    nodes = compute(found, month, provisional)
-    levels = _levels_below(cards)
-    seen: dict[int, bool] = {}
-
-    def visible(sc: Scorecard) -> bool:
-        if sc.id not in seen:
-            seen[sc.id] = can_scorecard(current_user, "bsc.view", sc)
-        return seen[sc.id]
-
-    def build(node: Node) -> TreeItem:
-        kids = [k for k in node.children if visible(k.indicator.scorecard)]
-        return TreeItem(node, [build(k) for k in kids], len(node.children) - len(kids),
-                        not node.children and node.indicator.scorecard_id in levels)
-
+    indicator, month, provisional = _tree_indicator(indicator_id)
+    root = _cascade_tree(indicator, month, provisional, TREE_DEPTH)
     ancestors, up = [], indicator.parent
     while up is not None and len(ancestors) < 10:
         ancestors.insert(0, (up, can_scorecard(current_user, "bsc.view", up.scorecard)))
         up = up.parent
-    root = build(nodes[indicator.id])
     return render_template("bsc/tree.html", indicator=indicator, root=root, month=month, provisional=provisional,
-                           ancestors=ancestors, count=len(found),
+                           ancestors=ancestors,
                            can_cascade=can_scorecard(current_user, "bsc.manage", indicator.scorecard)
                            and indicator.scorecard.owner_kind != OwnerKind.EMPLOYEE)
+
+
+@bp.get("/indikator/<int:indicator_id>/pohon/anak")
+def tree_children(indicator_id: int):
+    """The children of a node of the tree as an HTML fragment (opened in place by static/js/telusur.js)."""
+    indicator, month, provisional = _tree_indicator(indicator_id)
+    root = _cascade_tree(indicator, month, provisional, 1)
+    return render_template("bsc/tree_children.html", indicator=indicator, item=root, month=month,
+                           provisional=provisional)
 
 
 # ---------------------------------------------------------------- gaps

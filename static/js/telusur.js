@@ -1,9 +1,11 @@
-/* e-Kinerja NTB — the governor's office drill-down (templates/review/drill.html).
+/* e-Kinerja NTB — levels of a cascade opened in place: the governor's office drill-down
+ * (templates/review/drill.html) and the cascade tree (templates/bsc/tree.html).
  *
- * Each child of a node is a closed <details data-children="URL">. Opening one fetches its own
- * children as an HTML fragment (GET /review/telusur/<id>/anak) and puts them in place, once; they
- * are closed <details> again, so the walk goes on down to the staff. Without this file the
- * summary's "Telusuri" link opens the child's own page, and so does the link left in the slot.
+ * A node whose children are not on the page is a closed <details data-children="URL"> holding a
+ * .drill-slot. Opening one fetches its children as an HTML fragment (GET /review/telusur/<id>/anak,
+ * GET /kinerja/indikator/<id>/pohon/anak) and puts them in the slot, once; they are closed
+ * <details> again, so the walk goes on down to the staff. Without this file the summary's link
+ * opens the node's own page, and so does the link left in the slot.
  */
 (function () {
   "use strict";

@@ -60,6 +60,11 @@ ROUTES_COVERED: dict[str, list[tuple[str, str, frozenset[str]]]] = {
         ("GET", "/kinerja/indikator/{unit_ind}/pohon", OPD_A_READERS | {KABID}),
         ("GET", "/kinerja/indikator/{staff1_ind}/pohon", OPD_A_READERS | {KABID, STAFF1}),
     ],
+    "bsc.tree_children": [  # the tree's closed levels, fetched when opened: the same readers
+        ("GET", "/kinerja/indikator/{top}/pohon/anak", EVERYONE),
+        ("GET", "/kinerja/indikator/{unit_ind}/pohon/anak?bulan=3&sementara=1", OPD_A_READERS | {KABID}),
+        ("GET", "/kinerja/indikator/{staff1_ind}/pohon/anak", OPD_A_READERS | {KABID, STAFF1}),
+    ],
     "bsc.gaps_page": [
         ("GET", "/kinerja/celah", PROVINCE_READERS | {OPERATOR_A, OPERATOR_B}),  # operators: their own OPD
         ("GET", "/kinerja/celah?opd={opd_a}", OPD_A_READERS),
@@ -569,7 +574,13 @@ def test_the_strategy_map_draws_four_bands_and_a_table(client, auth, bsc_world, 
     assert "style=" not in html and "<script" not in html
 
 
-def test_the_tree_walks_down_to_staff_level_by_level(client, auth, bsc_world, realise):
+def fragment_text(response) -> str:
+    """A fragment's visible text (no page around it), as text_of gives a page's."""
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" ,", ",").replace(" .", ".")
+
+
+def test_the_tree_opens_to_the_opd_level_and_fetches_the_rest(client, auth, bsc_world, realise):
     w = bsc_world
     realise(w.iku.s1, 1, 5)
     realise(w.iku.s2, 1, 4)
@@ -580,15 +591,60 @@ def test_the_tree_walks_down_to_staff_level_by_level(client, auth, bsc_world, re
     r = client.get(f"/kinerja/indikator/{w.ids['top']}/pohon?bulan=1")
     html = r.get_data(as_text=True)
     html = html[html.find("<main"):]
+    # The province IKU (open), the OPD's indicator (closed, its children on the page), and the
+    # bidang's (closed, its children fetched when opened or on its own page).
     assert r.status_code == 200 and html.count("<details") == 3 and html.count("<details open") == 1
+    assert html.count("data-children=") == 1
+    assert f'data-children="/kinerja/indikator/{w.ids["unit_ind"]}/pohon/anak?bulan=1"' in html
+    assert f'href="/kinerja/indikator/{w.ids["unit_ind"]}/pohon?bulan=1"' in html
+    assert '<script src="/static/js/telusur.js" defer></script>' in html
     text = text_of(r)
     order = [text.find(s) for s in ("Pemerintah Provinsi Nusa Tenggara Barat · Provinsi", "Dinas Alfa · Perangkat Daerah",
-                                    "Bidang Satu · Unit kerja", "Staf Satu · Pegawai", "Staf Dua · Pegawai")]
+                                    "Bidang Satu · Unit kerja")]
     assert -1 not in order and order == sorted(order)
+    assert "Staf Satu" not in text and "Staf Dua" not in text
+    assert "IKU-01 punya 1 indikator turunan langsung." in text and text.count("1 turunan") == 2
+    assert "2 turunan Buka pohon IKU-01 Bidang Satu" in text
     # every level sums its children (children_sum): 5 + 4 = 9 of a January target of 10
-    assert "Target 10 layanan Realisasi 9 Capaian 90,00% Nilai 90,00%" in text
-    assert "Target 5 layanan Realisasi 5 Capaian 100,00% Nilai 100,00%" in text
+    assert text.count("Target 10 layanan Realisasi 9 Capaian 90,00% Nilai 90,00%") == 3
     assert "belum dikaskadekan" not in text
+
+    r = client.get(f"/kinerja/indikator/{w.ids['unit_ind']}/pohon/anak?bulan=1")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "<html" not in html and "<main" not in html and "<details" not in html
+    text = fragment_text(r)
+    assert text.index("Staf Satu · Pegawai · Kaskade langsung") < text.index("Staf Dua · Pegawai · Kaskade langsung")
+    assert "Target 5 layanan Realisasi 5 Capaian 100,00% Nilai 100,00%" in text
+    assert "Target 5 layanan Realisasi 4 Capaian 80,00% Nilai 80,00%" in text
+    assert "Bidang Satu" not in text and "di luar wewenang" not in text
+
+
+def test_the_fragment_keeps_the_month_and_the_provisional_view(client, auth, bsc_world, realise):
+    w = bsc_world
+    realise(w.iku.s1, 1, 5)
+    realise(w.iku.s1, 2, 3, RealisationStatus.SUBMITTED)
+    db.session.commit()
+    auth.login(w.logins[KABID])
+    url = f"/kinerja/indikator/{w.ids['unit_ind']}/pohon/anak"
+    assert "Target 10 layanan Realisasi 5 Capaian 50,00%" in fragment_text(client.get(f"{url}?bulan=2"))
+    r = client.get(f"{url}?bulan=2&sementara=1")
+    assert "Target 10 layanan Realisasi 8 Capaian 80,00%" in fragment_text(r)
+    assert f'href="/kinerja/kartu/{w.ids["staff1_card"]}?bulan=2&amp;sementara=1#ind-{w.ids["staff1_ind"]}"' in \
+        r.get_data(as_text=True)
+
+
+def test_a_closed_level_fetches_its_children_with_their_own_closed_levels(client, auth, bsc_world):
+    w = bsc_world
+    auth.login(w.logins[OPERATOR_A])
+    r = client.get(f"/kinerja/indikator/{w.ids['top']}/pohon/anak?bulan=1")
+    html = r.get_data(as_text=True)
+    # OPD A's indicator: itself closed, its bidang's below it fetched in turn.
+    assert r.status_code == 200 and html.count("<details") == 1
+    assert f'data-children="/kinerja/indikator/{w.iku.opd.id}/pohon/anak?bulan=1"' in html
+    text = fragment_text(r)
+    assert "Dinas Alfa · Perangkat Daerah · Kaskade langsung" in text and "1 turunan Buka pohon IKU-01 Dinas Alfa" in text
+    r = client.get(f"/kinerja/indikator/{w.ids['staff1_ind']}/pohon/anak")
+    assert r.status_code == 200 and "Tidak ada indikator turunan." in fragment_text(r)
 
 
 def test_the_tree_flags_gaps_and_hides_what_the_viewer_may_not_see(client, auth, bsc_world):
@@ -608,7 +664,51 @@ def test_the_tree_flags_gaps_and_hides_what_the_viewer_may_not_see(client, auth,
     auth.logout()
     auth.login(w.logins[KABID])
     text = text_of(client.get(f"/kinerja/indikator/{w.ids['unit_ind']}/pohon"))
-    assert "Induk:" in text and "Staf Satu" in text and "Staf Dua" in text
+    assert "Induk: IKU-01 Jumlah layanan digital (Pemerintah Provinsi Nusa Tenggara Barat) › IKU-01" in text
+    assert "Staf Satu" in text and "Staf Dua" in text
+    html = client.get(f"/kinerja/indikator/{w.ids['unit_ind']}/pohon").get_data(as_text=True)
+    # The breadcrumb links the province IKU, not the OPD's indicator, which the kabid may not open.
+    assert f'href="/kinerja/indikator/{w.ids["top"]}/pohon' in html
+    assert f'href="/kinerja/indikator/{w.iku.opd.id}/pohon' not in html
+
+
+def test_the_fragment_counts_what_the_viewer_may_not_see_and_flags_gaps(client, auth, bsc_world):
+    w = bsc_world
+    # The IKU handed to OPD B too, which has not cascaded it further although it has units.
+    [b_ind] = services.cascade(None, w.iku.top, [services.CascadeTarget(OwnerKind.OPD, w.ids["opd_b"], 30)])
+    db.session.commit()
+    url = f"/kinerja/indikator/{w.ids['top']}/pohon/anak"
+    auth.login(w.logins[GOVERNOR_OFFICE])
+    text = fragment_text(client.get(url))
+    assert "Dinas Alfa" in text and "Badan Beta" in text and "di luar wewenang" not in text
+    assert text.count("belum dikaskadekan") == 1
+    assert text.index("belum dikaskadekan") > text.index("Badan Beta · Perangkat Daerah")
+    auth.logout()
+    auth.login(w.logins[OPERATOR_B])
+    r = client.get(url)
+    text = fragment_text(r)
+    assert r.status_code == 200 and "Dinas Alfa" not in text and "Badan Beta" in text
+    assert "1 turunan lain di luar wewenang Anda untuk dilihat." in text
+    assert f"/kinerja/indikator/{w.iku.opd.id}/" not in r.get_data(as_text=True)
+    # The page says the same: 2 children, one of them out of sight.
+    text = text_of(client.get(f"/kinerja/indikator/{w.ids['top']}/pohon"))
+    assert "IKU-01 punya 2 indikator turunan langsung." in text and "Badan Beta" in text
+    assert "1 turunan lain di luar wewenang Anda untuk dilihat." in text and "Dinas Alfa" not in text
+    assert b_ind.id
+
+
+def test_the_fragment_refuses_whom_the_page_refuses(client, auth, bsc_world):
+    w = bsc_world
+    url = f"/kinerja/indikator/{w.ids['unit_ind']}/pohon/anak?bulan=1"
+    assert is_login_redirect(client.get(url))
+    auth.login(w.logins[OPERATOR_B])   # another OPD's reader
+    r = client.get(url)
+    assert r.status_code == 403 and "Staf Satu" not in r.get_data(as_text=True)
+    assert client.get(f"/kinerja/indikator/{w.ids['unit_ind']}/pohon").status_code == 403
+    auth.logout()
+    auth.login(w.logins[B_STAFF])
+    assert client.get(url).status_code == 403
+    assert client.get("/kinerja/indikator/999999/pohon/anak").status_code == 404
 
 
 def test_the_gaps_page(client, auth, bsc_world, org):
