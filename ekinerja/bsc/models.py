@@ -88,6 +88,7 @@ class Scorecard(TimestampMixin, Audited, db.Model):
         CheckConstraint("w_internal_process IS NULL OR w_internal_process > 0", name="w_internal_process_positive"),
         CheckConstraint("w_learning_growth IS NULL OR w_learning_growth > 0", name="w_learning_growth_positive"),
         Index("ix_scorecard_opd_year", "opd_id", "year"),
+        Index("ix_scorecard_owner_kind_year", "owner_kind", "year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

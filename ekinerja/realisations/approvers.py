@@ -177,7 +177,21 @@ class Subordinates:
 
 
 def subordinates(user) -> Subordinates:
-    """What the user approves, from the organisation in three queries (no walk per employee)."""
+    """What the user approves, from the organisation in three queries (no walk per employee), once
+    per request (the inbox and the menu's count both ask)."""
+    from flask import has_request_context, request
+
+    store = request.environ if has_request_context() else {}
+    key = "ekinerja.subordinates"
+    cached = store.get(key)
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    out = _subordinates(user)
+    store[key] = (user.id, out)
+    return out
+
+
+def _subordinates(user) -> Subordinates:
     out = Subordinates(set(), set(), set(), bool(_roles(user) & set(DECIDING_ROLES)))
     post = _held_post(user)
     if post is None or post.head_of_unit_id is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +21,7 @@ from ekinerja.bsc.models import (Indicator, OwnerKind, Realisation, RealisationS
 from ekinerja.db import get_or_raise, utcnow
 from ekinerja.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ekinerja.extensions import db
-from ekinerja.org.models import Employee, Position, Unit
+from ekinerja.org.models import Employee, Opd, Position, Unit
 from ekinerja.realisations import approvers, notify, periods
 from ekinerja.realisations.evidence import check_file
 from ekinerja.realisations.models import Evidence, NotificationKind
@@ -423,34 +423,50 @@ def _deciding_loads():
 
 
 def inbox_query(actor, year: int | None = None, month: int | None = None):
-    """A select of the submitted realisations the user decides (with indicator and scorecard)."""
+    """A select of the submitted realisations the user decides (with indicator and scorecard), or
+    None when there is nothing the user could decide.
+
+    The scorecards come first, each kind of owner by its own index (one arm of a UNION ALL per
+    kind), then their indicators' submitted values by the (indicator, month) key: never the
+    province's submitted values filtered afterwards, nor a scan of every scorecard."""
     subs = approvers.subordinates(actor)
-    conditions = []
+    card_sets = []
     if subs.employee_ids:
-        conditions.append((Scorecard.owner_kind == OwnerKind.EMPLOYEE) & Scorecard.employee_id.in_(subs.employee_ids))
+        card_sets.append(select(Scorecard.id).where(Scorecard.employee_id.in_(subs.employee_ids)))
     if subs.unit_ids:
-        conditions.append((Scorecard.owner_kind == OwnerKind.UNIT) & Scorecard.unit_id.in_(subs.unit_ids))
+        card_sets.append(select(Scorecard.id).where(Scorecard.unit_id.in_(subs.unit_ids),
+                                                    Scorecard.owner_kind == OwnerKind.UNIT))
     if subs.opd_ids:
-        conditions.append((Scorecard.owner_kind == OwnerKind.OPD) & Scorecard.opd_id.in_(subs.opd_ids))
+        card_sets.append(select(Scorecard.id).where(Scorecard.opd_id.in_(subs.opd_ids),
+                                                    Scorecard.owner_kind == OwnerKind.OPD))
     if subs.governor_office:
         # The province's IKU, and the OPD heads' own indicators (their superior is the governor).
-        opd_heads = (select(Employee.id).join(Position, Employee.position_id == Position.id)
-                     .join(Unit, Position.head_of_unit_id == Unit.id).where(Unit.parent_id.is_(None)))
-        conditions.append(Scorecard.owner_kind == OwnerKind.PROVINCE)
-        conditions.append((Scorecard.owner_kind == OwnerKind.EMPLOYEE) & Scorecard.employee_id.in_(opd_heads))
+        opd_heads = db.session.scalars(
+            select(Employee.id).join(Position, Employee.position_id == Position.id)
+            .join(Unit, Position.head_of_unit_id == Unit.id).where(Unit.parent_id.is_(None))).all()
+        card_sets.append(select(Scorecard.id).where(Scorecard.owner_kind == OwnerKind.PROVINCE))
+        if opd_heads:
+            card_sets.append(select(Scorecard.id).where(Scorecard.employee_id.in_(opd_heads)))
         # Where the OPD head's post is vacant, decisions with no held head above fall to the office.
         headed_opds = (select(Unit.opd_id).join(Position, Position.head_of_unit_id == Unit.id)
                        .join(Employee, Employee.position_id == Position.id).where(Unit.parent_id.is_(None)))
-        conditions.append((Scorecard.owner_kind != OwnerKind.PROVINCE) & Scorecard.opd_id.not_in(headed_opds))
-    if not conditions:
+        vacant = db.session.scalars(select(Opd.id).where(Opd.id.not_in(headed_opds))).all()
+        if vacant:
+            card_sets.append(select(Scorecard.id).where(Scorecard.opd_id.in_(vacant)))
+    if not card_sets:
         return None
+    # Read here, not nested: MariaDB would test a nested UNION against every scorecard in turn.
+    cards = db.session.scalars(card_sets[0] if len(card_sets) == 1 else union_all(*card_sets)).all()
+    if not cards:
+        return None
+    wanted = select(Indicator.id).where(Indicator.scorecard_id.in_(cards))
+    if year is not None:
+        wanted = wanted.where(Indicator.year == year)
     q = (select(Realisation).join(Indicator, Realisation.indicator_id == Indicator.id)
          .join(Scorecard, Indicator.scorecard_id == Scorecard.id)
-         .where(Realisation.status == RealisationStatus.SUBMITTED, or_(*conditions))
+         .where(Realisation.status == RealisationStatus.SUBMITTED, Realisation.indicator_id.in_(wanted))
          .options(*_deciding_loads())
          .order_by(Realisation.submitted_at, Realisation.id))
-    if year is not None:
-        q = q.where(Indicator.year == year)
     if month is not None:
         q = q.where(Realisation.month == month)
     return q

@@ -350,7 +350,29 @@ class InboxItem:
         return self.realisation.indicator.scorecard
 
 
-def _inbox_items(realisations: list[Realisation]) -> list[InboxItem]:
+INBOX_PAGE = 50  # submissions per page of the inbox
+
+
+def _inbox_page(realisations: list[Realisation], page: int) -> tuple[list[InboxItem], int, int, int]:
+    """One page of the inbox, what can be decided now first (oldest first): (items, open count,
+    page, pages). Month states for every row (a few queries per year); figures and evidence only
+    for the page's rows."""
+    states: dict[tuple[int, int | None], list[periods.MonthState]] = {}
+    for r in realisations:
+        key = (r.indicator.year, r.indicator.scorecard.opd_id)
+        if key not in states:
+            states[key] = periods.year_states(*key)
+    state = {r.id: states[(r.indicator.year, r.indicator.scorecard.opd_id)][r.month - 1] for r in realisations}
+    ordered = sorted(realisations, key=lambda r: not state[r.id].open)  # stable: oldest first within
+    pages = max(1, -(-len(ordered) // INBOX_PAGE))
+    page = min(max(page, 1), pages)
+    shown = ordered[(page - 1) * INBOX_PAGE:page * INBOX_PAGE]
+    open_count = sum(1 for s in state.values() if s.open)
+    return _inbox_items(shown, state), open_count, page, pages
+
+
+def _inbox_items(realisations: list[Realisation],
+                 state: dict[int, periods.MonthState] | None = None) -> list[InboxItem]:
     """Figures, evidence and month states for the rows, in a fixed number of queries."""
     if not realisations:
         return []
@@ -372,11 +394,11 @@ def _inbox_items(realisations: list[Realisation]) -> list[InboxItem]:
     for r in realisations:
         ind = r.indicator
         key = (ind.year, ind.scorecard.opd_id)
-        if key not in states:
+        if state is None and key not in states:
             states[key] = periods.year_states(*key)
         earlier = {m: v for m, v in values[ind.id].items() if m < r.month}
         items.append(InboxItem(r, services.figures_with(ind, r.month, r.value, earlier), evidence[r.id],
-                               states[key][r.month - 1]))
+                               state[r.id] if state is not None else states[key][r.month - 1]))
     return items
 
 
@@ -387,10 +409,11 @@ def inbox():
     month = request.args.get("bulan", type=int)
     year = year if year and 2000 <= year <= 2100 else None
     month = month if month and 1 <= month <= 12 else None
-    items = _inbox_items(services.inbox(current_user, year, month))
-    items.sort(key=lambda item: not item.state.open)  # what can be decided now first, oldest first
+    waiting = services.inbox(current_user, year, month)
+    items, open_count, page, pages = _inbox_page(waiting, request.args.get("page", 1, type=int))
     return render_template("realisations/inbox.html", submissions=items, year=year, month=month,
-                           this_year=periods.today().year)
+                           this_year=periods.today().year, total=len(waiting), open_count=open_count,
+                           page=page, pages=pages)
 
 
 def _back_to_inbox():

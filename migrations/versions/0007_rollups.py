@@ -48,10 +48,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_lock'))
     )
     op.execute("INSERT INTO rollup_lock (id, turns) VALUES (1, 0)")
+    # The province's scorecards by their kind (the governor's office inbox), not by a scan of 20,000.
+    op.create_index('ix_scorecard_owner_kind_year', 'scorecard', ['owner_kind', 'year'], unique=False)
     op.execute("INSERT INTO rollup_queue (indicator_id) SELECT id FROM indicator")
 
 
 def downgrade():
+    op.drop_index('ix_scorecard_owner_kind_year', table_name='scorecard')
     op.drop_table('rollup_lock')
     op.drop_table('rollup_queue')
     op.drop_table('entry_count')

@@ -436,6 +436,35 @@ def test_the_inbox_shows_each_submission_with_its_evidence_one_click_away(client
     assert "Setujui terpilih" in text and "Kembalikan" in text
 
 
+def test_a_long_inbox_comes_in_pages_what_can_be_decided_first(client, auth, rworld, monkeypatch, realise, today):
+    from ekinerja.realisations import views
+
+    w = rworld
+    monkeypatch.setattr(views, "INBOX_PAGE", 2)
+    jan = realise(w.iku.s1, 1, 5, RealisationStatus.SUBMITTED).id   # January: closed, waits for a reopening
+    mar = realise(w.iku.s2, 3, 7, RealisationStatus.SUBMITTED).id   # March: closed too
+    feb = realise(w.iku.s1, 2, 9, RealisationStatus.SUBMITTED).id   # February: closed too
+    april = w.ids["submitted"]
+    db.session.commit()
+    login(auth, w, KABID)
+
+    def shown(page):
+        return [int(x) for x in re.findall(r'<article class="card inbox-item" id="r-(\d+)"', page)]
+
+    first = client.get("/realisasi/persetujuan")
+    text = text_of(first)
+    assert "1 realisasi menunggu keputusan Anda. 3 lainnya pada periode yang sudah ditutup" in text
+    assert "Halaman ini menampilkan 2 dari 4" in text and "Halaman 1 dari 2" in text
+    assert shown(first.get_data(as_text=True)) == [april, jan]   # the open one first, then the oldest
+    second = client.get("/realisasi/persetujuan?page=2")
+    assert "Halaman 2 dari 2" in text_of(second)
+    assert shown(second.get_data(as_text=True)) == [mar, feb]
+    # a page past the end shows the last one; one page needs no pager
+    assert shown(client.get("/realisasi/persetujuan?page=9").get_data(as_text=True)) == [mar, feb]
+    only_january = client.get("/realisasi/persetujuan?bulan=1")
+    assert shown(only_january.get_data(as_text=True)) == [jan] and "Halaman 1 dari" not in text_of(only_january)
+
+
 def test_bulk_approval_is_all_or_nothing(client, auth, rworld):
     w = rworld
     staff1 = w.people.staff1
