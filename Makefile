@@ -22,6 +22,7 @@ install: $(BIN)/.installed
 ## make run: install, upgrade the database, load the NTB demo (prints the logins), serve.
 run: install
 	$(BIN)/flask db upgrade
+	$(BIN)/flask maintenance rollups
 	$(BIN)/flask demo load
 	@echo "e-Kinerja NTB: http://$(HOST):$(PORT)/"
 	EKINERJA_TODAY=$(DEMO_TODAY) $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app

@@ -272,3 +272,13 @@ def test_earlier_years_for_the_lkjip_table(demo):
     table = sakip.lkjip(DEMO_YEAR, dinkes, card, quarters)
     assert table.rows and all(e is not None and e.realisation is not None for r in table.rows for e in r.earlier)
     assert all(r.earlier[0].achievement > r.earlier[1].achievement for r in table.rows)  # 2025 better than 2024
+
+
+def test_the_demo_figures_are_kept_as_the_cascade_computes_them(demo):
+    """The loader goes through the session: every indicator's kept rollup equals the computed one,
+    and the dashboard's completeness is counted (ekinerja/bsc/rollups.py)."""
+    from ekinerja.review.dashboard import _completeness
+    from tests.bsc.test_rollups import assert_kept, counted_completeness
+
+    assert assert_kept() > 500
+    assert _completeness(2026, 11) == counted_completeness(2026, 11) != {}

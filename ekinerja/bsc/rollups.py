@@ -322,16 +322,18 @@ _watched: tuple = ()
 
 
 def watched() -> tuple:
-    """What the province's and the public pages show besides the figures: a change to any of these
-    bumps the data version too (a queue row for indicator 0, which recomputes nothing)."""
+    """What the province's and the public pages and the menu's counts show besides the figures: a
+    change to any of these bumps the data version too (a queue row for indicator 0, which
+    recomputes nothing). So do a realisation's change of status and a user's link to an employee."""
     global _watched
     if not _watched:
+        from ekinerja.auth.models import UserRole
         from ekinerja.contracts.models import Agreement, AgreementVersion
-        from ekinerja.org.models import Opd
+        from ekinerja.org.models import Employee, Opd, Position, PositionHolding, Unit
         from ekinerja.realisations.models import PeriodLock, PeriodReopening, PeriodSetting
 
-        _watched = (Indicator, MonthlyTarget, Objective, Scorecard, Opd, Agreement, AgreementVersion,
-                    PeriodLock, PeriodReopening, PeriodSetting)
+        _watched = (Indicator, MonthlyTarget, Objective, Scorecard, Opd, Unit, Position, PositionHolding,
+                    Employee, UserRole, Agreement, AgreementVersion, PeriodLock, PeriodReopening, PeriodSetting)
     return _watched
 
 
@@ -354,8 +356,16 @@ def _after_flush(session: Session, flush_context) -> None:
     counted = set(COUNTED[True])
     marked: set[int] = set()
     kinds = watched()
-    if any(isinstance(obj, kinds) for group in (session.new, session.dirty, session.deleted) for obj in group):
-        marked.add(0)
+    from ekinerja.auth.models import User
+
+    for group in (session.new, session.dirty, session.deleted):
+        for obj in group:
+            if isinstance(obj, kinds) or (isinstance(obj, Realisation) and _changed(obj, ("status",))) \
+                    or (isinstance(obj, User) and obj in session.dirty and _changed(obj, ("employee_id",))):
+                marked.add(0)
+                break
+        if 0 in marked:
+            break
     for obj in session.new:
         if isinstance(obj, Realisation) and obj.status in counted and obj.value is not None:
             marked.add(obj.indicator_id)

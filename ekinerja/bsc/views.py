@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -20,10 +21,12 @@ from ekinerja.bsc.forms import (AGGREGATION_LABELS, CASCADE_KIND_LABELS, COLOUR_
                                 OWNER_KIND_LABELS, POLARITY_LABELS, ROLLUP_LABELS, DeleteForm, IndicatorForm,
                                 ObjectiveForm, ScorecardForm, WeightsForm, cascade_form, months_text)
 from ekinerja.bsc.models import Indicator, Objective, OwnerKind, Perspective, Scorecard
+from ekinerja.bsc.rollups import data_version
 from ekinerja.bsc.scoring import Colour
 from ekinerja.errors import NotFound, ValidationFailed
 from ekinerja.extensions import db
 from ekinerja.forms_util import apply_errors, saving
+from ekinerja.memo import remembered
 from ekinerja.org.models import Employee, Opd, Position, Unit
 from ekinerja.org.services import unit_tree
 from ekinerja.web import WITA
@@ -166,12 +169,20 @@ def scorecard(scorecard_id: int):
     sc = services.get_scorecard(scorecard_id)
     require(can_scorecard(current_user, "bsc.view", sc))
     month, provisional = _month_arg(sc.year), _provisional()
-    figures = scorecard_figures(sc, month, provisional)
-    total_weight = sum((n.indicator.weight for n in figures.nodes.values()), 0)
-    return render_template("bsc/scorecard.html", sc=sc, f=figures, month=month, provisional=provisional,
-                           total_weight=total_weight, uncascaded=_uncascaded(sc, figures.nodes),
-                           warnings=services.scorecard_warnings(sc),
-                           can_manage=can_scorecard(current_user, "bsc.manage", sc))
+    can_manage = can_scorecard(current_user, "bsc.manage", sc)
+
+    def body() -> Markup:
+        figures = scorecard_figures(sc, month, provisional)
+        total_weight = sum((n.indicator.weight for n in figures.nodes.values()), 0)
+        return Markup(render_template("bsc/_scorecard.html", sc=sc, f=figures, month=month,
+                                      provisional=provisional, total_weight=total_weight,
+                                      uncascaded=_uncascaded(sc, figures.nodes),
+                                      warnings=services.scorecard_warnings(sc), can_manage=can_manage))
+    # The same for everyone who may see it (and for everyone who may manage it): built once per
+    # worker and data version (ekinerja.memo).
+    version, _ = data_version()
+    content = remembered(("scorecard", sc.id, month, provisional, can_manage, version, _today()), body)
+    return render_template("bsc/scorecard.html", sc=sc, content=content)
 
 
 # ---------------------------------------------------------------- building a scorecard

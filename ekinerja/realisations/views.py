@@ -31,9 +31,11 @@ from ekinerja.bsc.cascade import Node, counted_statuses, scorecard_figures
 from ekinerja.bsc.forms import (AGGREGATION_LABELS, COLOUR_LABELS, COLOUR_SYMBOLS, MONTHS, OWNER_KIND_LABELS,
                                 POLARITY_LABELS, ROLLUP_LABELS, input_number)
 from ekinerja.bsc.models import Indicator, Realisation, RealisationStatus, Rollup, Scorecard
+from ekinerja.bsc.rollups import data_version
 from ekinerja.db import utcnow
 from ekinerja.errors import Conflict, InvalidTransition, Locked, NotFound, ValidationFailed
 from ekinerja.extensions import db
+from ekinerja.memo import remembered
 from ekinerja.forms_util import apply_errors
 from ekinerja.realisations import approvers, periods, services
 from ekinerja.realisations.forms import (ACCEPT, STATUS_SYMBOLS, EntryForm, PlainForm, ReturnForm, VersionForm,
@@ -603,12 +605,21 @@ def inbox_count(user) -> int:
 
 
 def task_counts(user) -> dict[str, int]:
-    """Counts for the menu, by COUNT queries (a few per OPD of the user's cards, none per row);
-    once per request (kept in the request's environ: `g` may outlive a request)."""
+    """Counts for the menu, by COUNT queries (a few per OPD of the user's cards, none per row):
+    once per request (kept in the request's environ: `g` may outlive a request), and remembered by
+    the worker for the data version and the day (every change of a realisation's status, of the
+    cascade, the periods or the organisation moves the version; ekinerja.memo)."""
     store = request.environ if has_request_context() else {}
     cached = store.get(COUNTS_KEY)
     if cached is not None and cached[0] == user.id:
         return cached[1]
+    version, _ = data_version()
+    counts = remembered(("tasks", user.id, version, periods.today()), lambda: _task_counts(user))
+    store[COUNTS_KEY] = (user.id, counts)
+    return counts
+
+
+def _task_counts(user) -> dict[str, int]:
     to_submit = returned = 0
     if enters_values(user):
         for year in _task_years():
@@ -634,10 +645,8 @@ def task_counts(user) -> dict[str, int]:
                 .where(Indicator.scorecard_id.in_([c.id for c in cards]),
                        Realisation.status == RealisationStatus.RETURNED))
     to_approve = inbox_count(user) if decides(user) else 0
-    counts = {"to_submit": to_submit, "returned": returned, "to_approve": to_approve,
-              "total": to_submit + returned + to_approve}
-    store[COUNTS_KEY] = (user.id, counts)
-    return counts
+    return {"to_submit": to_submit, "returned": returned, "to_approve": to_approve,
+            "total": to_submit + returned + to_approve}
 
 
 @bp.get("/tugas")
