@@ -89,3 +89,31 @@ def test_no_page_grows_with_the_staff_it_shows(client, org, iku, people, realise
     double = _count_all(client, pages)
     grown = {path: (small[path], double[path]) for path in small if double[path] != small[path]}
     assert not grown, f"statements (with {STAFF_PER_STEP} staff, then {STAFF_PER_STEP * 3}): {grown}"
+
+
+def test_kinerja_saya_does_not_grow_with_the_indicators_it_shows(client, org, iku, people, realise):
+    """A staff member's own card: one indicator, then four more with monthly targets and values."""
+    from ekinerja.bsc.models import Indicator
+
+    def count() -> int:
+        client.post("/keluar")
+        assert client.post("/masuk", data={"login": people.staff1.username, "password": PASSWORD}).status_code == 302
+        db.session.expire_all()
+        memo.forget()
+        with counted() as hits:
+            assert client.get("/realisasi/?tahun=2026&bulan=4").status_code == 200
+        return len(hits)
+
+    realise(iku.s1, 1, 3)
+    db.session.commit()
+    count()  # warm whatever is read once per process
+    one = count()
+    objective = db.session.get(Indicator, iku.s1.id).objective
+    for n in range(4):
+        ind = services.save_indicator(None, objective, services.IndicatorInput(
+            code=f"IKI-{n}", name=f"Indikator {n}", unit_of_measure="dokumen", polarity="max",
+            aggregation="sum", weight=1, target=12, monthly_targets=[1] * 12))
+        for month in range(1, 4):
+            realise(ind, month, 1)
+    db.session.commit()
+    assert count() == one

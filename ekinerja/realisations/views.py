@@ -162,7 +162,9 @@ def _render_mine(sc: Scorecard, cards: list[Scorecard], month: int, failure: Fai
     figures = scorecard_figures(sc, month, provisional=True)
     ids = list(figures.nodes)
     rows: dict[int, dict[int, Realisation]] = defaultdict(dict)
-    if ids:
+    if ids:  # the monthly targets the previews read, with the indicators (not one query each)
+        db.session.scalars(select(Indicator).where(Indicator.id.in_(ids))
+                           .options(selectinload(Indicator.monthly_targets))).all()
         for r in db.session.scalars(select(Realisation).where(Realisation.indicator_id.in_(ids),
                                                               Realisation.month <= month)
                                     .options(selectinload(Realisation.evidence))):
