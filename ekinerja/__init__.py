@@ -49,7 +49,9 @@ def register_extensions(app: Flask) -> None:
 
     trail.init_app(app)
     from ekinerja.bsc import rollups
+    from ekinerja.realisations import periods
     rollups.init_app(app)
+    periods.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -50,6 +50,7 @@ FIGURE_FIELDS = ("target", "target_high", "polarity", "aggregation", "weight", "
                  "parent_id", "scorecard_id")
 PENDING = "rollup_queued"      # session.info: something was queued in this transaction
 UNSEEN = "rollup_unseen"       # session.info: queued ids this transaction has not recomputed itself
+BUMPED = "rollup_bumped"       # session.info: this transaction has queued the data version's bump
 QUEUE_BATCH = 20000
 MAX_DEPTH = 64   # a cascade is four levels; a cycle (refused by the services) stops here
 
@@ -358,14 +359,16 @@ def _after_flush(session: Session, flush_context) -> None:
     kinds = watched()
     from ekinerja.auth.models import User
 
-    for group in (session.new, session.dirty, session.deleted):
-        for obj in group:
-            if isinstance(obj, kinds) or (isinstance(obj, Realisation) and _changed(obj, ("status",))) \
-                    or (isinstance(obj, User) and obj in session.dirty and _changed(obj, ("employee_id",))):
-                marked.add(0)
+    if not session.info.get(BUMPED):  # once per transaction is enough
+        for group in (session.new, session.dirty, session.deleted):
+            for obj in group:
+                if isinstance(obj, kinds) or (group is not session.new and (
+                        (isinstance(obj, Realisation) and _changed(obj, ("status",)))
+                        or (isinstance(obj, User) and _changed(obj, ("employee_id",))))):
+                    marked.add(0)
+                    break
+            if 0 in marked:
                 break
-        if 0 in marked:
-            break
     for obj in session.new:
         if isinstance(obj, Realisation) and obj.status in counted and obj.value is not None:
             marked.add(obj.indicator_id)
@@ -393,6 +396,8 @@ def _after_flush(session: Session, flush_context) -> None:
     if marked:
         session.connection().execute(insert(RollupQueue.__table__), [{"indicator_id": i} for i in sorted(marked)])
         session.info[PENDING] = True
+        if 0 in marked:
+            session.info[BUMPED] = True
         session.info.setdefault(UNSEEN, set()).update(marked)
 
 
@@ -409,6 +414,7 @@ def catch_up(session: Session) -> None:
 
 def _after_commit(session: Session) -> None:
     session.info.pop(UNSEEN, None)
+    session.info.pop(BUMPED, None)
     if not session.info.pop(PENDING, False):
         return
     from ekinerja.extensions import db
@@ -421,6 +427,7 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(UNSEEN, None)
+    session.info.pop(BUMPED, None)
 
 
 def init_app(app) -> None:

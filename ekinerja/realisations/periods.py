@@ -116,8 +116,18 @@ def year_states(year: int, opd_id: int | None, on: date | None = None) -> list[M
     return out
 
 
+STATES_KEY = "ekinerja.month_states"
+
+
 def require_open(year: int, month: int, opd_id: int | None) -> MonthState:
-    state = month_state(year, month, opd_id)
+    """The month's state, refused when closed. Read once per transaction for each month and OPD (an
+    Excel import checks thousands of rows of the same month); a change of the periods in the
+    transaction, its commit or its rollback forgets it."""
+    cache = db.session.info.setdefault(STATES_KEY, {})
+    key = (year, month, opd_id, today())
+    state = cache.get(key)
+    if state is None:
+        state = cache[key] = month_state(year, month, opd_id)
     if not state.open:
         raise Locked(state.message())
     return state
@@ -207,3 +217,24 @@ def set_deadline_day(actor, year: int, day: int) -> PeriodSetting:
         setting.deadline_day = int(day)
     db.session.flush()
     return setting
+
+
+def _forget_states(session, *args) -> None:
+    session.info.pop(STATES_KEY, None)
+
+
+def _forget_states_on_change(session, flush_context) -> None:
+    if STATES_KEY in session.info and any(
+            isinstance(obj, (PeriodLock, PeriodReopening, PeriodSetting))
+            for group in (session.new, session.dirty, session.deleted) for obj in group):
+        session.info.pop(STATES_KEY, None)
+
+
+def init_app(app) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    for name, fn in (("after_commit", _forget_states), ("after_rollback", _forget_states),
+                     ("after_flush", _forget_states_on_change)):
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)
