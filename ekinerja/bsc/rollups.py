@@ -51,6 +51,7 @@ FIGURE_FIELDS = ("target", "target_high", "polarity", "aggregation", "weight", "
 PENDING = "rollup_queued"      # session.info: something was queued in this transaction
 UNSEEN = "rollup_unseen"       # session.info: queued ids this transaction has not recomputed itself
 BUMPED = "rollup_bumped"       # session.info: this transaction has queued the data version's bump
+VERSION_KEY = "ekinerja.data_version"  # request.environ: the version read in this request
 QUEUE_BATCH = 20000
 MAX_DEPTH = 64   # a cascade is four levels; a cycle (refused by the services) stops here
 
@@ -340,9 +341,20 @@ def watched() -> tuple:
 
 def data_version() -> tuple[str, datetime | None]:
     """(key, time) of the last recomputation: the key moves whenever a figure, an entry count or
-    anything in watched() may have changed, on any host. One query by primary key."""
+    anything in watched() may have changed, on any host. One query by primary key, once per request
+    (a commit in the request reads it again)."""
+    from flask import has_request_context, request
+
     from ekinerja.extensions import db
 
+    store = request.environ if has_request_context() else {}
+    if VERSION_KEY in store:
+        return store[VERSION_KEY]
+    store[VERSION_KEY] = _read_version(db)
+    return store[VERSION_KEY]
+
+
+def _read_version(db) -> tuple[str, datetime | None]:
     lock = RollupLock.__table__
     row = db.session.execute(select(lock.c.turns, lock.c.changed_at).where(lock.c.id == 1)).first()
     if row is None:
@@ -413,8 +425,12 @@ def catch_up(session: Session) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    from flask import has_request_context, request
+
     session.info.pop(UNSEEN, None)
     session.info.pop(BUMPED, None)
+    if has_request_context():
+        request.environ.pop(VERSION_KEY, None)
     if not session.info.pop(PENDING, False):
         return
     from ekinerja.extensions import db

@@ -177,16 +177,21 @@ class Subordinates:
 
 
 def subordinates(user) -> Subordinates:
-    """What the user approves, from the organisation in three queries (no walk per employee), once
-    per request (the inbox and the menu's count both ask)."""
+    """What the user approves, from the organisation in three queries (no walk per employee): once
+    per request (the inbox and the menu's count both ask), and remembered by the worker for the
+    data version, which every change to the organisation or the roles moves (ekinerja.memo)."""
     from flask import has_request_context, request
+
+    from ekinerja.bsc.rollups import data_version
+    from ekinerja.memo import remembered
 
     store = request.environ if has_request_context() else {}
     key = "ekinerja.subordinates"
     cached = store.get(key)
     if cached is not None and cached[0] == user.id:
         return cached[1]
-    out = _subordinates(user)
+    version, _ = data_version()
+    out = remembered(("subordinates", user.id, version), lambda: _subordinates(user))
     store[key] = (user.id, out)
     return out
 
