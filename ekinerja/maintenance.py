@@ -19,13 +19,19 @@ maintenance_cli = AppGroup("maintenance", help="Pemeliharaan basis data.")
 ANALYSIS_LIMIT = 2000  # SQLite: rows sampled per index (fast on millions of rows, good enough to plan)
 
 
-def analyze() -> list[str]:
-    """Gather the planner's statistics for every table of the schema; return the tables analysed."""
-    tables = sorted(inspect(db.engine).get_table_names())
+def analyze(tables: list[str] | None = None) -> list[str]:
+    """Gather the planner's statistics for these tables (default: every table of the schema);
+    return the tables analysed."""
+    everything = tables is None
+    tables = sorted(inspect(db.engine).get_table_names()) if everything else tables
     with db.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             conn.execute(text(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}"))
-            conn.execute(text("ANALYZE"))
+            if everything:
+                conn.execute(text("ANALYZE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f'ANALYZE "{table}"'))
         else:
             for table in tables:
                 conn.execute(text(f"ANALYZE TABLE `{table}`")).all()

@@ -40,6 +40,7 @@ def test_sqlite_uses_the_indicator_key_once_analysed(app, iku, realise):
     s1 = iku.s1.id
     analyze()
     db.session.remove()
+    db.engine.dispose()  # SQLite loads statistics when a connection opens: a fresh one, as a new worker has
     stmt = (db.select(Realisation.indicator_id, Realisation.month, Realisation.value)
             .where(Realisation.indicator_id.in_([s1]), Realisation.month <= 12,
                    Realisation.status.in_([RealisationStatus.APPROVED]), Realisation.value.is_not(None)))

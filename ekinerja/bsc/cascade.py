@@ -92,6 +92,17 @@ def compute(indicators: dict[int, Indicator], month: int, provisional: bool = Fa
     return compute_months(indicators, [month], provisional, cap)[month]
 
 
+def _children_among(indicators: dict[int, Indicator]) -> dict[int, list[int]]:
+    """Each indicator's children among the given ones, by id."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for ind in indicators.values():
+        if ind.parent_id in indicators:
+            children[ind.parent_id].append(ind.id)
+    for kids in children.values():
+        kids.sort()
+    return children
+
+
 def compute_months(indicators: dict[int, Indicator], months: list[int], provisional: bool = False,
                    cap: Decimal = scoring.DEFAULT_CAP) -> dict[int, dict[int, Node]]:
     """compute() at several months (month -> nodes), reading the targets and the values from the
@@ -101,12 +112,7 @@ def compute_months(indicators: dict[int, Indicator], months: list[int], provisio
     ids = list(indicators)
     targets = _monthly_targets(ids)
     all_values = _values(ids, max(months), provisional)
-    children: dict[int, list[int]] = defaultdict(list)
-    for ind in indicators.values():
-        if ind.parent_id in indicators:
-            children[ind.parent_id].append(ind.id)
-    for kids in children.values():
-        kids.sort()
+    children = _children_among(indicators)
     return {month: _build(indicators, ids, children, targets, all_values, month, cap) for month in months}
 
 
@@ -134,12 +140,7 @@ def stored_months(indicators: dict[int, Indicator], months: list[int], provision
                 select(IndicatorRollup.indicator_id, IndicatorRollup.month_values, IndicatorRollup.month_scores)
                 .where(IndicatorRollup.indicator_id.in_(chunk), IndicatorRollup.provisional == provisional)):
             stored[row.indicator_id] = (decode(row.month_values), decode(row.month_scores))
-    children: dict[int, list[int]] = defaultdict(list)
-    for ind in indicators.values():
-        if ind.parent_id in indicators:
-            children[ind.parent_id].append(ind.id)
-    for kids in children.values():
-        kids.sort()
+    children = _children_among(indicators)
     none = ([None] * 12, [None] * 12)
     out: dict[int, dict[int, Node]] = {}
     for month in months:

@@ -73,9 +73,10 @@ def decode(text: str | None) -> list[Decimal | None]:
 
 # ---------------------------------------------------------------- computing one level
 
-def _figures_rows(conn, ids: list[int], cap: Decimal) -> list[dict]:
+def _figures_rows(conn, ids: list[int], cap: Decimal, known: dict | None = None) -> list[dict]:
     """The rollup rows of `ids` (both bases) from their own values and their direct children's
-    rollups, which must be current. Six queries per CHUNK of ids."""
+    rollups, which must be current (read, or taken from `known`: rows just computed, by
+    (indicator id, provisional)). Six queries per CHUNK of ids."""
     out: list[dict] = []
     t = Indicator.__table__
     sc = Scorecard.__table__
@@ -98,7 +99,11 @@ def _figures_rows(conn, ids: list[int], cap: Decimal) -> list[dict]:
         kids = conn.execute(select(t.c.id, t.c.parent_id, t.c.weight)
                             .where(t.c.parent_id.in_(chunk), t.c.cascade_kind == CascadeKind.DIRECT)
                             .order_by(t.c.id)).all()
-        stored = _stored_rows(conn, [k.id for k in kids])
+        if known is None:
+            stored = _stored_rows(conn, [k.id for k in kids])
+        else:
+            stored = {key: (decode(v), decode(s)) for key, (v, s) in
+                      ((key, known[key]) for k in kids for key in ((k.id, False), (k.id, True)) if key in known)}
         children: dict[int, list] = defaultdict(list)
         for k in kids:
             children[k.parent_id].append(k)
@@ -292,15 +297,24 @@ def rebuild(engine, year: int | None = None) -> int:
         for i in ids:
             by_depth[depth[i]].append(i)
         counts = EntryCounts()
+        below: dict = {}  # the level just computed: the children of the next one
         for d in sorted(by_depth, reverse=True):
+            level: dict = {}
             for chunk in _chunks(by_depth[d]):
-                rows = _figures_rows(conn, chunk, scoring.DEFAULT_CAP)
+                rows = _figures_rows(conn, chunk, scoring.DEFAULT_CAP, below)
                 for i in range(0, len(rows), 5000):
                     conn.execute(insert(r), rows[i:i + 5000])
                 for row in rows:
                     counts.add(row)
+                    level[(row["indicator_id"], row["provisional"])] = (row["month_values"], row["month_scores"])
+            below = level
         counts.apply(conn)
         conn.execute(delete(RollupQueue.__table__))
+    # The tables changed wholesale: the planner's statistics of them too (an old count of a nearly
+    # empty table makes SQLite read all of it for each lookup).
+    from ekinerja.maintenance import analyze
+
+    analyze([IndicatorRollup.__tablename__, EntryCount.__tablename__, RollupQueue.__tablename__])
     return len(ids)
 
 

@@ -26,6 +26,16 @@ def iku(org):
 
 
 @pytest.fixture
+def summing(iku):
+    """The iku cascade with the OPD and unit indicators summing their children, as the top does."""
+    from ekinerja.bsc.models import Rollup
+
+    iku.opd.rollup = iku.unit.rollup = Rollup.CHILDREN_SUM
+    db.session.commit()
+    return iku
+
+
+@pytest.fixture
 def realise():
     def add(indicator, month, value, status=RealisationStatus.APPROVED):
         r = Realisation(indicator_id=indicator.id, month=month, value=D(str(value)), status=status)

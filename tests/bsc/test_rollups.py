@@ -45,14 +45,6 @@ def assert_kept() -> int:
 
 
 @pytest.fixture
-def summing(iku):
-    """The iku cascade with the OPD and unit indicators summing their children, as the top does."""
-    iku.opd.rollup = iku.unit.rollup = Rollup.CHILDREN_SUM
-    db.session.commit()
-    return iku
-
-
-@pytest.fixture
 def world(org, summing, realise):
     """The iku cascade (sum) with a children_score OPD indicator beside it over an average unit
     indicator and a stabilising staff indicator with monthly targets, one indirect child, and

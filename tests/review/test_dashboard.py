@@ -12,7 +12,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from ekinerja.bsc.models import RealisationStatus, Rollup
+from ekinerja.bsc.models import RealisationStatus
 from ekinerja.bsc.scoring import Colour
 from ekinerja.extensions import db
 from ekinerja.realisations import services as rs
@@ -25,11 +25,9 @@ APRIL = 4
 
 
 @pytest.fixture
-def world(iku):
+def world(summing):
     """The cascade with OPD A's and the bidang's indicators summing what is below them."""
-    iku.opd.rollup = iku.unit.rollup = Rollup.CHILDREN_SUM
-    db.session.commit()
-    return iku
+    return summing
 
 
 @pytest.fixture
