@@ -358,9 +358,10 @@ def submit_and_approve(app, port: int, subject: dict, n: int) -> dict:
             sessions[nip] = (s, s.csrf("/realisasi/?bulan=12"))
         s, token = sessions[nip]
         prefix = f"i{indicator_id}"
+        seen = realisation_of(app, indicator_id)[1]  # a draft an earlier run's Excel import changed is past 1
         fields = {f"{prefix}-csrf_token": token, f"{prefix}-value": target.replace(".", ","),
                   f"{prefix}-note": "Uji beban", f"{prefix}-reason": "Uji beban", f"{prefix}-follow_up": "Uji beban",
-                  f"{prefix}-version": "1", "aksi": "ajukan"}
+                  f"{prefix}-version": str(seen), "aksi": "ajukan"}
         t = time.perf_counter()
         status, headers, _ = s.post(f"/realisasi/indikator/{indicator_id}/bulan/12", fields)
         submit_ms.append((time.perf_counter() - t) * 1000)
