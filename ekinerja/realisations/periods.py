@@ -80,6 +80,9 @@ def _d(day: date | None) -> str:
     return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}" if day else ""
 
 
+STATES_KEY = "ekinerja.month_states"  # session.info: the states read in this transaction
+
+
 def month_state(year: int, month: int, opd_id: int | None, on: date | None = None) -> MonthState:
     on = on or today()
     due = deadline(year, month)
@@ -96,8 +99,17 @@ def month_state(year: int, month: int, opd_id: int | None, on: date | None = Non
 
 
 def year_states(year: int, opd_id: int | None, on: date | None = None) -> list[MonthState]:
-    """The twelve months of a year in three queries (settings, locks, reopenings)."""
+    """The twelve months of a year in three queries (settings, locks, reopenings), once per
+    transaction (see require_open)."""
     on = on or today()
+    cache = db.session.info.setdefault(STATES_KEY, {})
+    key = ("year", year, opd_id, on)
+    if key not in cache:
+        cache[key] = _year_states(year, opd_id, on)
+    return list(cache[key])
+
+
+def _year_states(year: int, opd_id: int | None, on: date) -> list[MonthState]:
     day = deadline_day(year)
     locked = set(db.session.scalars(select(PeriodLock.month).where(PeriodLock.year == year)))
     reopened: dict[int, date] = {}
@@ -114,9 +126,6 @@ def year_states(year: int, opd_id: int | None, on: date | None = None) -> list[M
         out.append(MonthState(year, m, due, m in locked, until, started,
                               started and (until is not None or (m not in locked and on <= due))))
     return out
-
-
-STATES_KEY = "ekinerja.month_states"
 
 
 def require_open(year: int, month: int, opd_id: int | None) -> MonthState:
