@@ -102,10 +102,13 @@ def _read_inputs(conn, ids: list[int], computed_too: set[int] = frozenset(), wit
         for row in conn.execute(select(MonthlyTarget.indicator_id, MonthlyTarget.month, MonthlyTarget.value)
                                 .where(MonthlyTarget.indicator_id.in_(chunk))):
             got.targets[row.indicator_id][row.month] = row.value
+        # The status is checked here, not in SQL: given a status list beside 900 ids, SQLite reads
+        # every approved value of the year through the status index (1.4 s instead of 20 ms).
         for row in conn.execute(select(Realisation.indicator_id, Realisation.month, Realisation.value,
                                        Realisation.status)
-                                .where(Realisation.indicator_id.in_(chunk),
-                                       Realisation.status.in_(COUNTED[True]), Realisation.value.is_not(None))):
+                                .where(Realisation.indicator_id.in_(chunk), Realisation.value.is_not(None))):
+            if row.status not in COUNTED[True]:
+                continue
             got.own[(row.indicator_id, True)][row.month] = row.value
             if row.status == RealisationStatus.APPROVED:
                 got.own[(row.indicator_id, False)][row.month] = row.value
