@@ -14,9 +14,11 @@ How it stays up to date:
    place in the cascade) in `rollup_queue`, in the same transaction as the change.
 2. After the commit, `refresh_pending` takes the queue and recomputes the queued indicators and
    their ancestors, deepest first, each from its own values and its direct children's rollups
-   (at most a few levels, a few indexed queries per level), in a transaction of its own that begins
-   by updating the single `rollup_lock` row: recomputations take turns, and each one reads what
-   the previous one wrote (on MariaDB the first read comes after the lock, so its snapshot does).
+   (everything read at once and written at once: about fifteen statements for one change), with
+   the OPDs' entry counts (`EntryCount`), in a transaction of its own that begins by updating the
+   single `rollup_lock` row: recomputations take turns, and each one reads what the previous one
+   wrote (on MariaDB the first read comes after the lock, so its snapshot does). The row's counter
+   is also the data version (`data_version`) that remembered pages are keyed by.
 3. What is left in the queue (a worker killed between the two) is taken by the next commit's
    refresh, or by `flask maintenance rollups`; `--rebuild` recomputes everything (after a bulk load
    that bypassed the session, e.g. bench/generate.py).
