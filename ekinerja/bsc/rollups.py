@@ -39,16 +39,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ekinerja.bsc import scoring
+from ekinerja.bsc.cascade import _chunks, counted_statuses
 from ekinerja.bsc.models import (CascadeKind, EntryCount, Indicator, IndicatorRollup, MonthlyTarget, Objective,
                                  Realisation, RealisationStatus, Rollup, RollupLock, RollupQueue, Scorecard)
 from ekinerja.db import utcnow
 
 log = logging.getLogger(__name__)
 
-CHUNK = 900
 MONTHS = range(1, 13)
-COUNTED = {False: (RealisationStatus.APPROVED,),
-           True: (RealisationStatus.APPROVED, RealisationStatus.SUBMITTED)}
+COUNTED = counted_statuses(True)  # what the provisional basis counts; the official one, approved only
 FIGURE_FIELDS = ("target", "target_high", "polarity", "aggregation", "weight", "rollup", "cascade_kind",
                  "parent_id", "scorecard_id")
 PENDING = "rollup_queued"      # session.info: something was queued in this transaction
@@ -57,11 +56,6 @@ BUMPED = "rollup_bumped"       # session.info: this transaction has queued the d
 VERSION_KEY = "ekinerja.data_version"  # request.environ: the version read in this request
 QUEUE_BATCH = 20000
 MAX_DEPTH = 64   # a cascade is four levels; a cycle (refused by the services) stops here
-
-
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
 
 
 def encode(values: list[Decimal | None]) -> str:
@@ -109,7 +103,7 @@ def _read_inputs(conn, ids: list[int], computed_too: set[int] = frozenset(), wit
         for row in conn.execute(select(Realisation.indicator_id, Realisation.month, Realisation.value,
                                        Realisation.status)
                                 .where(Realisation.indicator_id.in_(chunk), Realisation.value.is_not(None))):
-            if row.status not in COUNTED[True]:
+            if row.status not in COUNTED:
                 continue
             got.own[(row.indicator_id, True)][row.month] = row.value
             if row.status == RealisationStatus.APPROVED:
@@ -247,19 +241,15 @@ def recompute(conn, ids: Iterable[int], cap: Decimal = scoring.DEFAULT_CAP) -> i
             parent_of.update(conn.execute(select(t.c.id, t.c.parent_id).where(t.c.id.in_(chunk))).all())
         frontier = sorted({p for p in (parent_of.get(i) for i in frontier) if p is not None and p not in parent_of})
     gone = [i for i in asked if i not in parent_of]
-    depth = _depths(parent_of)
-    every = sorted(depth) + gone
+    every = sorted(parent_of) + gone
     got = _read_inputs(conn, every, with_old=True)
     counts = EntryCounts()
     for row in got.old:
         counts.add(row, -1)
-    by_depth: dict[int, set[int]] = defaultdict(set)
-    for i, d in depth.items():
-        by_depth[d].add(i)
     known: dict = {}
     rows: list[dict] = []
-    for d in sorted(by_depth, reverse=True):
-        rows += _rows_for(got, by_depth[d], cap, known)
+    for level in _levels(parent_of):
+        rows += _rows_for(got, set(level), cap, known)
     for chunk in _chunks(every):
         conn.execute(delete(r).where(r.c.indicator_id.in_(chunk)))
     for i in range(0, len(rows), 5000):
@@ -267,7 +257,16 @@ def recompute(conn, ids: Iterable[int], cap: Decimal = scoring.DEFAULT_CAP) -> i
     for row in rows:
         counts.add(row)
     counts.apply(conn)
-    return len(depth)
+    return len(parent_of)
+
+
+def _levels(parent_of: dict[int, int | None]) -> list[list[int]]:
+    """The indicators of `parent_of` by their depth in the cascade, the deepest level first (so
+    that each is computed after its children)."""
+    by_depth: dict[int, list[int]] = defaultdict(list)
+    for i, d in _depths(parent_of).items():
+        by_depth[d].append(i)
+    return [sorted(by_depth[d]) for d in sorted(by_depth, reverse=True)]
 
 
 def _depths(parent_of: dict[int, int | None]) -> dict[int, int]:
@@ -321,25 +320,23 @@ def rebuild(engine, year: int | None = None) -> int:
     t = Indicator.__table__
     r = IndicatorRollup.__table__
     c = EntryCount.__table__
+    q = RollupQueue.__table__
     with engine.begin() as conn:
         _take_turn(conn)
+        # What is queued now is recomputed below; what others queue meanwhile stays for its refresh.
+        queued = [] if year is not None else list(conn.scalars(select(q.c.id)))
         stmt = select(t.c.id, t.c.parent_id)
         if year is not None:
             stmt = stmt.where(t.c.year == year)
         parent_of = dict(conn.execute(stmt).all())
-        ids = sorted(parent_of)
         conn.execute(delete(r) if year is None else delete(r).where(r.c.year == year))
         conn.execute(delete(c) if year is None else delete(c).where(c.c.year == year))
-        depth = _depths(parent_of)
-        by_depth: dict[int, list[int]] = defaultdict(list)
-        for i in ids:
-            by_depth[depth[i]].append(i)
         counts = EntryCounts()
         below: dict = {}  # the level just computed (encoded): the children of the next one
-        for d in sorted(by_depth, reverse=True):
+        for level in _levels(parent_of):
             known = dict(below)
             below_ids = {i for i, _ in below}
-            for chunk in _chunks(by_depth[d]):
+            for chunk in _chunks(level):
                 got = _read_inputs(conn, chunk, computed_too=below_ids)
                 rows = _rows_for(got, set(chunk), scoring.DEFAULT_CAP, known)
                 for i in range(0, len(rows), 5000):
@@ -348,13 +345,14 @@ def rebuild(engine, year: int | None = None) -> int:
                     counts.add(row)
             below = {key: v for key, v in known.items() if key[0] not in below_ids}
         counts.apply(conn)
-        conn.execute(delete(RollupQueue.__table__))
+        for chunk in _chunks(queued):
+            conn.execute(delete(q).where(q.c.id.in_(chunk)))
     # The tables changed wholesale: the planner's statistics of them too (an old count of a nearly
     # empty table makes SQLite read all of it for each lookup).
     from ekinerja.maintenance import analyze
 
     analyze([IndicatorRollup.__tablename__, EntryCount.__tablename__, RollupQueue.__tablename__])
-    return len(ids)
+    return len(parent_of)
 
 
 # ---------------------------------------------------------------- noting what changed
@@ -419,21 +417,17 @@ def _read_version(db) -> tuple[str, datetime | None]:
 
 
 def _after_flush(session: Session, flush_context) -> None:
-    counted = set(COUNTED[True])
+    counted = set(COUNTED)
     marked: set[int] = set()
     kinds = watched()
     from ekinerja.auth.models import User
 
-    if not session.info.get(BUMPED):  # once per transaction is enough
-        for group in (session.new, session.dirty, session.deleted):
-            for obj in group:
-                if isinstance(obj, kinds) or (group is not session.new and (
-                        (isinstance(obj, Realisation) and _changed(obj, ("status",)))
-                        or (isinstance(obj, User) and _changed(obj, ("employee_id",))))):
-                    marked.add(0)
-                    break
-            if 0 in marked:
-                break
+    if not session.info.get(BUMPED) and (  # once per transaction is enough
+            any(isinstance(obj, kinds) for obj in session.new)
+            or any(isinstance(obj, kinds) or (isinstance(obj, Realisation) and _changed(obj, ("status",)))
+                   or (isinstance(obj, User) and _changed(obj, ("employee_id",)))
+                   for obj in (*session.dirty, *session.deleted))):
+        marked.add(0)
     for obj in session.new:
         if isinstance(obj, Realisation) and obj.status in counted and obj.value is not None:
             marked.add(obj.indicator_id)

@@ -286,3 +286,20 @@ def test_the_entry_counts_follow_every_change(world, realise, org):
     assert _completeness(2026, 12) == {}
     rollups.rebuild(db.engine)
     assert check()
+
+
+def test_rebuilding_one_year_leaves_the_queue_to_its_refresh(summing, realise):
+    """A rebuild of 2025 recomputes nothing of 2026, so what 2026 queued stays queued (before, a
+    rebuild emptied the whole queue, and a change waiting there was lost until the next one)."""
+    iku = summing
+    realise(iku.s1, 1, 10)
+    db.session.commit()
+    with db.engine.begin() as conn:  # a change whose refresh has not run yet
+        conn.execute(insert(RollupQueue.__table__).values(indicator_id=iku.s1.id))
+        conn.execute(Realisation.__table__.update().where(Realisation.__table__.c.indicator_id == iku.s1.id)
+                     .values(value=D(25)))
+    assert rollups.rebuild(db.engine, 2025) == 0
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(RollupQueue)) == 1
+    assert rollups.refresh_pending(db.engine) == 4   # s1, its bidang, its OPD and the IKU
+    assert assert_kept()
